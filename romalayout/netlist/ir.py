@@ -38,6 +38,9 @@ class CellType:
     pins: tuple[str, ...]
     directions: tuple[str, ...]
     kind: str = "cell"
+    # Boolean function of the outputs, in the PDK tables' syntax ("Y=!(A&B); ..."),
+    # empty for devices; the simulator compiles it.
+    function: str = ""
 
     def __post_init__(self):
         if self.kind not in KINDS:
