@@ -5,8 +5,8 @@ Semantics:
 - kind "nmos": a pull-down onto a precharged line. A net that is the drain (D) of any
   nmos device whose source is CONST0 is a wired line: during evaluation it is low when any
   of its devices' gates is high (NOR). Devices with an unconnected drain (NO_NET; a
-  via-programmed 0) do nothing. "pmos" devices are the precharge and are off while
-  evaluating.
+  via-programmed 0) do nothing. "pmos" devices are the precharge: their drain is a
+  precharged line (high unless pulled down), and they are off while evaluating.
 - kind "bitcell": a 6T cell with pins WL, BL, BLB whose stored bit comes from `state`;
   while its word line is high it discharges BLB (bit 1) or BL (bit 0).
 Combinational only: a sequential cell is refused. Levels are found once (numpy
@@ -83,6 +83,11 @@ class Simulator:
                 d, g, s = (t.pin_index(p) for p in ("D", "G", "S"))
                 keep = (nets[:, d] != NO_NET) & (nets[:, s] == CONST0)
                 wired_dev.append(np.stack([nets[keep, d], nets[keep, g], np.full(keep.sum(), -1)], axis=1))
+            elif t.kind == "pmos":
+                # The precharge: it makes its drain a precharged line, never pulls it down.
+                d = nets[:, t.pin_index("D")]
+                d = d[d != NO_NET]
+                wired_dev.append(np.stack([d, np.full(d.size, CONST0), np.full(d.size, -1)], axis=1))
             elif t.kind == "bitcell":
                 wl, bl, blb = (t.pin_index(p) for p in ("WL", "BL", "BLB"))
                 # column 2 holds the bitcell ordinal (for `state`), -1 for plain devices

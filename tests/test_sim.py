@@ -8,6 +8,7 @@ from romalayout.netlist.logic import LogicBuilder
 from romalayout.sim import bits_to_int, simulate
 
 NMOS = CellType("nmos", ("D", "G", "S"), ("inout", "input", "inout"), kind="nmos")
+PMOS = CellType("pmos", ("D", "G", "S"), ("inout", "input", "inout"), kind="pmos")
 
 
 @pytest.mark.parametrize("pdk", ["sky130", "asap7"])
@@ -49,7 +50,9 @@ def test_wired_nor_lines(rows, cols, data):
     conn = np.array(data.draw(st.lists(st.lists(st.booleans(), min_size=cols, max_size=cols), min_size=rows, max_size=rows)))
     nb = NetlistBuilder("arr")
     nb.add_type(NMOS)
+    nb.add_type(PMOS)
     wl, bl = nb.new_nets(rows), nb.new_nets(cols)
+    nb.add_many("pmos", "periphery", np.stack([bl, np.zeros_like(bl), np.ones_like(bl)], axis=1))
     r, c = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
     d = np.where(conn, bl[c], NO_NET).ravel()
     nb.add_many("nmos", "array", np.stack([d, wl[r].ravel(), np.full(d.size, CONST0)], axis=1))
