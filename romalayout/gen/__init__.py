@@ -1,0 +1,1 @@
+"""Netlist generators: pure functions (Technology, parameters) -> Netlist."""
