@@ -159,11 +159,8 @@ class Simulator:
                 self._wired_levels.append((int(L), sub, starts))
         self.depth = int(level.max())
 
-    def run(self, inputs: dict[str, np.ndarray], state: np.ndarray | None = None, batch_vectors: int = 4096) -> dict[str, np.ndarray]:
-        """Simulate; inputs[port] is a bool matrix (n_vectors, width) or ints (n_vectors,).
-
-        Returns outputs[port] as bool matrices (n_vectors, width). `state` holds the bits
-        of the bitcells (one per bitcell instance, in instance order)."""
+    def _prepare(self, inputs, state):
+        """Validate inputs and state; return ({port: bool matrix}, n_vectors, state)."""
         n = self.netlist
         in_ports = [p for p in n.ports if p.direction == "input"]
         missing = [p.name for p in in_ports if p.name not in inputs]
@@ -178,11 +175,19 @@ class Simulator:
             elif m.shape[0] != nvec:
                 raise InputError("port %s has %d vectors, expected %d" % (p.name, m.shape[0], nvec))
             mats[p.name] = m
-        nvec = nvec or 0
         if self.n_bitcells:
             if state is None or len(state) != self.n_bitcells:
                 raise InputError("simulation needs a state of %d bitcells" % self.n_bitcells)
             state = np.asarray(state, dtype=bool)
+        return mats, nvec or 0, state
+
+    def run(self, inputs: dict[str, np.ndarray], state: np.ndarray | None = None, batch_vectors: int = 4096) -> dict[str, np.ndarray]:
+        """Simulate; inputs[port] is a bool matrix (n_vectors, width) or ints (n_vectors,).
+
+        Returns outputs[port] as bool matrices (n_vectors, width). `state` holds the bits
+        of the bitcells (one per bitcell instance, in instance order)."""
+        n = self.netlist
+        mats, nvec, state = self._prepare(inputs, state)
         batch_vectors = max(64, (batch_vectors // 64) * 64)
         outs = {p.name: np.zeros((nvec, p.width), dtype=bool) for p in n.ports if p.direction == "output"}
         for lo in range(0, nvec, batch_vectors):
@@ -192,6 +197,28 @@ class Simulator:
                 if p.direction == "output":
                     outs[p.name][lo:hi] = _unpack(words[list(p.nets)], hi - lo).T
         return outs
+
+    def activity(self, inputs: dict[str, np.ndarray], state: np.ndarray | None = None, batch_vectors: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+        """Per net, over the input sequence taken as consecutive cycles: (toggles per cycle,
+        fraction of cycles the net is low). The power model turns these into switched
+        capacitance; they are measured, not assumed."""
+        n = self.netlist
+        mats, nvec, state = self._prepare(inputs, state)
+        if nvec < 2:
+            raise InputError("activity needs at least 2 input vectors, got %d" % nvec)
+        batch_vectors = max(64, (batch_vectors // 64) * 64)
+        toggles = np.zeros(n.n_nets, dtype=np.int64)
+        lows = np.zeros(n.n_nets, dtype=np.int64)
+        last = None
+        for lo in range(0, nvec, batch_vectors):
+            hi = min(nvec, lo + batch_vectors)
+            bits = _unpack(self._run_batch({k: v[lo:hi] for k, v in mats.items()}, state), hi - lo)
+            lows += (~bits).sum(axis=1)
+            toggles += (bits[:, 1:] != bits[:, :-1]).sum(axis=1)
+            if last is not None:
+                toggles += bits[:, 0] != last
+            last = bits[:, -1]
+        return toggles / (nvec - 1), lows / nvec
 
     def _run_batch(self, mats, state):
         n = self.netlist
