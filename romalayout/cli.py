@@ -15,7 +15,9 @@ from romalayout import __version__
 from romalayout.errors import RomalayoutError
 
 COMMAND_MODULES = (
+    "romalayout.commands.chip",
     "romalayout.commands.pdk",
+    "romalayout.commands.gen",
 )
 
 

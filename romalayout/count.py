@@ -13,29 +13,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from romalayout.costs import transistor_costs
 from romalayout.errors import InputError
 from romalayout.netlist.ir import CONST1, Netlist
 
 BLOCKS = ("array", "decoder", "cgen", "periphery", "compute")
 COSTS = ("pdk", "yosys-cmos")
-DEVICE_COST = {"nmos": 1, "pmos": 1, "bitcell": 6}
 
 
 def type_costs(netlist: Netlist, tech, cost: str = "pdk", fingers: bool = False) -> np.ndarray:
-    """Transistors per instance of each type index under cost table `cost`."""
+    """Transistors per instance of each type index under cost table `cost`; with
+    `fingers`, library cells count their finger-expanded devices (pdk table only)."""
     if cost not in COSTS:
         raise InputError("cost must be one of %s, got %r" % (", ".join(COSTS), cost))
-    out = np.zeros(len(netlist.types), dtype=np.int64)
-    for i, t in enumerate(netlist.types):
-        if t.kind != "cell":
-            out[i] = DEVICE_COST[t.kind]
-        elif cost == "pdk":
-            c = tech.cells[t.name]
-            out[i] = c.transistor_multiplicity if fingers else c.transistors
-        else:
-            from romalayout.costs import cell_cost
-
-            out[i] = cell_cost(tech, t.name, "yosys-cmos")
+    out = transistor_costs(tech, netlist, cost)
+    if fingers:
+        for i, t in enumerate(netlist.types):
+            if t.kind == "cell":
+                out[i] = tech.cells[t.name].transistor_multiplicity
     return out
 
 
