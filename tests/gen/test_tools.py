@@ -39,3 +39,27 @@ def test_yosys_counts_decoder_and_cgen(request, pdk):
     for block in ("decoder", "cgen"):
         assert c.transistors[block] > 0
         assert yosys_cmos_transistors(d.netlist, tech, blocks=[block]) == c.transistors[block], block
+
+
+@needs_iverilog
+@needs_yosys
+@pytest.mark.parametrize("pdk", ["sky130", "asap7"])
+def test_compute_cell_in_iverilog_and_yosys(request, pdk):
+    """The exported compute cell computes the L-unit model's integers in iverilog too, and
+    Yosys counts the same transistors as we do."""
+    from romalayout.gen import compute
+
+    tech = request.getfixturevalue(pdk)
+    group, wb = 8, 2
+    n = compute.generate(tech, group=group, weight_bits=wb)
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((40, group)) * np.exp2(rng.integers(-20, 8, (40, 1)))).astype(np.float16)
+    w = rng.integers(0, 1 << wb, (40, group))
+    z = rng.integers(0, 4, 40)
+    s = rng.standard_normal(40).astype(np.float16)
+    got = compute.decode_outputs(run_iverilog(n, tech, compute.input_vectors(x, w, z, s, wb)))
+    want = compute.expected_outputs(x, w, z, s, wb)
+    for port in want:
+        assert np.array_equal(got[port], want[port]), port
+    ours = count(n, tech, cost="yosys-cmos").transistors["compute"]
+    assert yosys_cmos_transistors(n, tech, blocks=["compute"]) == ours
