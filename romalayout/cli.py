@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "romalayout.commands.chip",
     "romalayout.commands.pdk",
     "romalayout.commands.gen",
+    "romalayout.commands.gds",
+    "romalayout.commands.place",
 )
 
 

@@ -1,0 +1,50 @@
+"""`romalayout gds {rom,brom,sram,compute} ... --out DIR`: design.gds, design.lyp, design.png."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from romalayout.commands.options import add_design_options, design_from_args
+from romalayout.fileio import staged_directory
+
+
+def register(sub) -> None:
+    p = sub.add_parser("gds", help="write a GDS of the placed design with a KLayout .lyp and a PNG")
+    add_design_options(p)
+    p.add_argument("--out", required=True, help="output directory")
+    p.set_defaults(func=run)
+
+
+def write_views(tech, layout, out_dir) -> dict:
+    """Write design.gds, design.lyp and design.png of `layout` into `out_dir`, atomically
+    as a set (nothing is left on error). Returns sizes and timings."""
+    from romalayout.gds.layers import lyp_text
+    from romalayout.gds.render import render_png
+    from romalayout.gds.write import build_library, write_gds
+
+    t0 = time.perf_counter()
+    lib = build_library(tech, layout)
+    with staged_directory(out_dir) as d:
+        write_gds(lib, d / "design.gds")
+        t1 = time.perf_counter()
+        (d / "design.lyp").write_text(lyp_text(tech))
+        render_png(d / "design.gds", d / "design.lyp", d / "design.png")
+        size = os.path.getsize(d / "design.gds")
+    return {"gds_bytes": size, "gds_s": t1 - t0, "png_s": time.perf_counter() - t1}
+
+
+def run(args) -> int:
+    from romalayout.gds.adapt import layout_from_sized
+    from romalayout.place.sizing import size_macro
+
+    tech, design = design_from_args(args)
+    t0 = time.perf_counter()
+    sized = size_macro(design.netlist, tech)
+    layout = layout_from_sized(sized)
+    t1 = time.perf_counter()
+    info = write_views(tech, layout, args.out)
+    print("%s %s: %.1f x %.1f um, GDS %.2f MB -> %s (place %.2f s, gds %.2f s, png %.2f s)"
+          % (design.kind, tech.name, layout.width_um, layout.height_um, info["gds_bytes"] / 1e6, args.out,
+             t1 - t0, info["gds_s"], info["png_s"]))
+    return 0

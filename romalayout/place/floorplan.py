@@ -1,0 +1,334 @@
+"""Floorplan: region sizes for the array, its edge devices and the standard-cell rows.
+
+    +--------+------------------+    left   = decoder + cgen cells in rows of the PDK site,
+    | left   |   array grid     |             as many rows as the array is high
+    | rows   |                  |    array  = one device per grid point
+    |        +------------------+    edge   = non-array devices, one device footprint each,
+    |        |   edge rows      |             in rows under the array
+    +--------+------------------+    bottom = the other cells (periphery), full width
+    |   bottom rows             |    (no array: one near-square "core" block of rows)
+    +---------------------------+
+
+Array pitch (the derivation, per PDK, is printed by `describe_grid` and kept in README.md):
+  column pitch = max(device width, span of the column lines / array metal target)
+  row pitch    = max(device height, span of the row lines / array metal target)
+where the span of n lines spread over layers L is min over assignments of max_L n_L * pitch_L,
+found by giving each line in turn to the layer whose span grows least (optimal for lines of
+equal width). Row lines use the macro's horizontal layers; column lines start on the ROM
+bit-line layer (tech.rom_bitcell.bitline_layer) or, for SRAM bitcells, the first vertical
+layer above the cell-blocked one. Worked numbers, default rules (top layer reserved):
+  SKY130 ROM:   1 word line  -> met1 0.34 < cell 0.43: row pitch 0.43 (base binds)
+  SKY130 B-ROM: 15 lines     -> 10 x met1 0.34 = 3.40, 5 x met3 0.68 = 3.40: row pitch 3.40
+                (vs 4 x 0.43 = 1.72 for the four ROM rows it replaces)
+  ASAP7 ROM:    1 word line  -> M2 0.036 < cell 0.054: row pitch 0.054 (base binds)
+  ASAP7 B-ROM:  15 lines     -> 6 x M2 0.036 = 0.216, 4 x M4 0.048 = 0.192, 3 x M6 0.064 =
+                0.192, 2 x M8 0.08 = 0.16: row pitch 0.216 (vs 4 x 0.054 = 0.216, a tie)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from romalayout.netlist.ir import Netlist
+from romalayout.place.partition import Partition, device_dims_um, is_row_pin
+from romalayout.place.rules import RoutingRules, Targets
+from romalayout.tech import Technology
+
+
+@dataclass(frozen=True)
+class Rect:
+    """Axis-aligned rectangle in um."""
+
+    x0_um: float
+    y0_um: float
+    x1_um: float
+    y1_um: float
+
+    @property
+    def width_um(self) -> float:
+        return self.x1_um - self.x0_um
+
+    @property
+    def height_um(self) -> float:
+        return self.y1_um - self.y0_um
+
+    @property
+    def area_um2(self) -> float:
+        return self.width_um * self.height_um
+
+    def to_json(self) -> list:
+        return [round(v, 6) for v in (self.x0_um, self.y0_um, self.x1_um, self.y1_um)]
+
+
+@dataclass(frozen=True)
+class LineSlots:
+    """The tracks the lines of one array row (or column) use: slot k is on layer layers[k],
+    offsets_um[k] from the row's bottom (column's left) edge."""
+
+    layers: tuple[str, ...]
+    offsets_um: tuple[float, ...]
+    span_um: float  # max over layers of (lines on it) x pitch: the room the lines need
+    span_layer: str  # the layer that sets span_um
+
+
+@dataclass(frozen=True)
+class ArrayGrid:
+    rows: int
+    cols: int
+    x0_um: float
+    y0_um: float
+    cell_w_um: float
+    cell_h_um: float
+    row_pitch_um: float
+    col_pitch_um: float
+    row_slots: LineSlots
+    col_slots: LineSlots
+    stub_layer: str  # vertical layer joining a device gate to its row line's track
+    row_binding: str  # "base" or the layer that sets the row pitch
+    col_binding: str
+
+
+@dataclass(frozen=True)
+class LogicRegion:
+    name: str
+    rect: Rect
+    n_rows: int
+    sites_per_row: int
+    density: float  # the density target the region was sized for
+
+
+@dataclass(frozen=True)
+class Floorplan:
+    region: Rect
+    grid: ArrayGrid | None
+    array_rect: Rect | None
+    edge_rect: Rect | None
+    edge_per_row: int
+    edge_dev_w_um: float
+    edge_dev_h_um: float
+    logic: Mapping[str, LogicRegion]
+
+    def regions(self) -> dict[str, Rect]:
+        """The rectangles sizing measures: each logic region, and "array" (grid plus edge rows)."""
+        out = {name: r.rect for name, r in self.logic.items()}
+        if self.array_rect is not None:
+            a = self.array_rect
+            if self.edge_rect is not None:
+                a = Rect(a.x0_um, self.edge_rect.y0_um, max(a.x1_um, self.edge_rect.x1_um), a.y1_um)
+            out["array"] = a
+        return out
+
+
+@dataclass(frozen=True)
+class FloorplanSpec:
+    """The knobs sizing turns: stretch of the array pitches and density of each logic region."""
+
+    targets: Targets = field(default_factory=Targets)
+    row_stretch: float = 1.0
+    col_stretch: float = 1.0
+    row_stretch_layer: str = ""  # layer that caused row_stretch > 1 (for the binding report)
+    col_stretch_layer: str = ""
+    density: Mapping[str, float] = field(default_factory=dict)  # region -> density; default targets.base
+
+    def region_density(self, name: str) -> float:
+        return self.density.get(name, self.targets.base)
+
+
+def spread_lines(tech: Technology, n_lines: int, layers: tuple[str, ...]) -> tuple[tuple[str, ...], float, str]:
+    """Give each of n_lines lines in turn to the layer whose span (count x pitch) grows least;
+    return (layer of each slot, span_um, layer setting the span)."""
+    metals = [tech.metal(n) for n in layers]
+    counts = [0] * len(metals)
+    slot_layers = []
+    for _ in range(n_lines):
+        k = min(range(len(metals)), key=lambda i: ((counts[i] + 1) * metals[i].pitch_um, i))
+        counts[k] += 1
+        slot_layers.append(metals[k].name)
+    if n_lines == 0:
+        return (), 0.0, layers[0]
+    spans = [c * m.pitch_um for c, m in zip(counts, metals)]
+    k = int(np.argmax(spans))
+    return tuple(slot_layers), spans[k], metals[k].name
+
+
+def _slots(layers: tuple[str, ...], span_um: float, span_layer: str, pitch_um: float) -> LineSlots:
+    """Spread each layer's lines evenly over the pitch (track j of n at (j + 1/2) pitch / n)."""
+    total = {n: layers.count(n) for n in set(layers)}
+    seen: dict[str, int] = {}
+    offsets = []
+    for n in layers:
+        j = seen.get(n, 0)
+        seen[n] = j + 1
+        offsets.append((j + 0.5) * pitch_um / total[n])
+    return LineSlots(layers, tuple(offsets), span_um, span_layer)
+
+
+def array_line_counts(netlist: Netlist, part: Partition) -> tuple[int, int]:
+    """(max lines in one array row, max lines in one array column), counting distinct
+    non-constant nets on row pins (gates, word lines) and on column pins."""
+    if part.array.size == 0:
+        return 0, 0
+    rowmax = colmax = 0
+    for t in np.unique(netlist.inst_type[part.array]):
+        sel = netlist.inst_type[part.array] == t
+        idx, nets = netlist.type_pin_matrix(int(t))
+        pos = np.searchsorted(idx, part.array[sel])
+        nets = nets[pos]
+        ctype = netlist.types[int(t)]
+        for k, pin in enumerate(ctype.pins):
+            n = nets[:, k].astype(np.int64)
+            ok = n > 1
+            if is_row_pin(ctype, pin):
+                key = part.array_row[sel][ok]
+            else:
+                key = part.array_col[sel][ok]
+            if key.size == 0:
+                continue
+            pairs = np.unique(key * (netlist.n_nets + 1) + n[ok])
+            counts = np.bincount(pairs // (netlist.n_nets + 1))
+            if is_row_pin(ctype, pin):
+                rowmax = max(rowmax, int(counts.max()))
+            else:
+                colmax = max(colmax, int(counts.max()))
+    return rowmax, colmax
+
+
+def array_grid(netlist: Netlist, tech: Technology, part: Partition, rules: RoutingRules, spec: FloorplanSpec) -> ArrayGrid:
+    """The array's device footprint, pitches and line tracks (see the module docstring)."""
+    kinds = {netlist.types[int(t)].kind for t in np.unique(netlist.inst_type[part.array])}
+    cell_w, cell_h = device_dims_um(tech, "bitcell" if "bitcell" in kinds else "nmos")
+    row_lines, col_lines = array_line_counts(netlist, part)
+    row_lines = max(row_lines, int(netlist.attributes.get("array_lines_per_row", 0) or 0), 1)
+    col_lines = max(col_lines, 1)
+    if "bitcell" in kinds:
+        first_v = rules.logic_vertical[0]
+    else:
+        first_v = tech.rom_bitcell.bitline_layer
+    vlayers = tuple(n for n in rules.vertical if tech.metal(n).index >= tech.metal(first_v).index)
+    rl, rspan, rlayer = spread_lines(tech, row_lines, rules.horizontal)
+    cl, cspan, clayer = spread_lines(tech, col_lines, vlayers)
+    t = spec.targets.array_metal
+    row_pitch = max(cell_h, rspan / t)
+    col_pitch = max(cell_w, cspan / t)
+    row_binding = "base" if cell_h >= rspan / t else rlayer
+    col_binding = "base" if cell_w >= cspan / t else clayer
+    if spec.row_stretch > 1.0:
+        row_pitch *= spec.row_stretch
+        row_binding = spec.row_stretch_layer or row_binding
+    if spec.col_stretch > 1.0:
+        col_pitch *= spec.col_stretch
+        col_binding = spec.col_stretch_layer or col_binding
+    free_v = [n for n in vlayers if n not in cl]
+    stub = free_v[0] if free_v else vlayers[-1]
+    return ArrayGrid(
+        rows=part.array_rows,
+        cols=part.array_cols,
+        x0_um=0.0,
+        y0_um=0.0,
+        cell_w_um=cell_w,
+        cell_h_um=cell_h,
+        row_pitch_um=row_pitch,
+        col_pitch_um=col_pitch,
+        row_slots=_slots(rl, rspan, rlayer, row_pitch),
+        col_slots=_slots(cl, cspan, clayer, col_pitch),
+        stub_layer=stub,
+        row_binding=row_binding,
+        col_binding=col_binding,
+    )
+
+
+def describe_grid(tech: Technology, grid: ArrayGrid) -> str:
+    """One line deriving the row and column pitch from the cell and the line tracks."""
+
+    def part(slots: LineSlots) -> str:
+        names = sorted(set(slots.layers), key=lambda n: tech.metal(n).index)
+        return ", ".join("%d x %s %.4g = %.4g" % (slots.layers.count(n), n, tech.metal(n).pitch_um, slots.layers.count(n) * tech.metal(n).pitch_um) for n in names)
+
+    return "%s: row pitch = max(cell height %.4g, %s) = %.4g um (%s); column pitch = max(cell width %.4g, %s) = %.4g um (%s)" % (
+        tech.name, grid.cell_h_um, part(grid.row_slots), grid.row_pitch_um, grid.row_binding,
+        grid.cell_w_um, part(grid.col_slots), grid.col_pitch_um, grid.col_binding,
+    )
+
+
+def _rows_for_width(total_sites: int, wmax: int, sites_per_row: int, density: float) -> int:
+    """Fewest rows of `sites_per_row` holding total_sites at <= density, with room for the
+    row-filling rule of the placer (a row holds its share plus at most one more cell)."""
+    n = max(1, math.ceil(total_sites / (sites_per_row * density)))
+    while math.ceil(total_sites / n) + wmax > sites_per_row and n < total_sites:
+        n += 1
+    return n
+
+
+def _sites_for_rows(total_sites: int, wmax: int, n_rows: int, density: float) -> int:
+    return max(math.ceil(total_sites / (n_rows * density)), math.ceil(total_sites / n_rows) + wmax, 1)
+
+
+def make_floorplan(netlist: Netlist, tech: Technology, part: Partition, rules: RoutingRules, spec: FloorplanSpec) -> Floorplan:
+    """Size and position every region for the given spec (pitches, densities)."""
+    sw, sh = tech.site_width_um, tech.site_height_um
+    logic: dict[str, LogicRegion] = {}
+
+    def load(name):
+        sites = part.cell_sites[part.logic.get(name, np.zeros(0, np.int64))]
+        return int(sites.sum()), int(sites.max()) if sites.size else 0
+
+    if part.array.size == 0:
+        total, wmax = load("core")
+        d = spec.region_density("core")
+        area = max(total, 1) * sw * sh / d
+        n_rows = max(1, round(math.sqrt(area) / sh))
+        spr = _sites_for_rows(total, wmax, n_rows, d)
+        rect = Rect(0.0, 0.0, spr * sw, n_rows * sh)
+        logic["core"] = LogicRegion("core", rect, n_rows, spr, d)
+        return Floorplan(rect, None, None, None, 0, 0.0, 0.0, MappingProxyType(logic))
+
+    grid = array_grid(netlist, tech, part, rules, spec)
+    array_w = grid.cols * grid.col_pitch_um
+    array_h = grid.rows * grid.row_pitch_um
+    edge_kinds = {netlist.types[int(t)].kind for t in np.unique(netlist.inst_type[part.edge])}
+    dev_w, dev_h = device_dims_um(tech, "bitcell" if "bitcell" in edge_kinds else "nmos")
+    per_row = max(1, int(math.floor(array_w / dev_w + 1e-9)))
+    edge_rows = math.ceil(part.edge.size / per_row) if part.edge.size else 0
+    edge_w = max(array_w, dev_w) if edge_rows else 0.0
+    edge_h = edge_rows * dev_h
+
+    # Left strip: as many rows as fit beside the array and its edge rows; width from density.
+    total, wmax = load("left")
+    if total:
+        d = spec.region_density("left")
+        n_left = max(1, int(math.floor((array_h + edge_h) / sh + 1e-9)))
+        left_sites = _sites_for_rows(total, wmax, n_left, d)
+    else:
+        d, n_left, left_sites = spec.region_density("left"), 0, 0
+    left_w = left_sites * sw
+    width = left_w + max(array_w, edge_w)
+
+    # Bottom strip: full width, as many rows as the density needs.
+    btotal, bwmax = load("bottom")
+    width_sites = max(int(math.floor(width / sw + 1e-9)), bwmax, 1)
+    bd = spec.region_density("bottom")
+    n_bottom = _rows_for_width(btotal, bwmax, width_sites, bd) if btotal else 0
+    hb = n_bottom * sh
+    width = max(width, width_sites * sw if btotal else width)
+    height = hb + max(edge_h + array_h, n_left * sh)
+
+    grid = ArrayGrid(**{**grid.__dict__, "x0_um": left_w, "y0_um": hb + edge_h})
+    if total:
+        logic["left"] = LogicRegion("left", Rect(0.0, hb, left_w, hb + n_left * sh), n_left, left_sites, d)
+    if btotal:
+        logic["bottom"] = LogicRegion("bottom", Rect(0.0, 0.0, width_sites * sw, hb), n_bottom, width_sites, bd)
+    return Floorplan(
+        region=Rect(0.0, 0.0, width, height),
+        grid=grid,
+        array_rect=Rect(left_w, hb + edge_h, left_w + array_w, hb + edge_h + array_h),
+        edge_rect=Rect(left_w, hb, left_w + edge_w, hb + edge_h) if edge_rows else None,
+        edge_per_row=per_row,
+        edge_dev_w_um=dev_w,
+        edge_dev_h_um=dev_h,
+        logic=MappingProxyType(logic),
+    )

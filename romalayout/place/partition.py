@@ -1,0 +1,119 @@
+"""Split a netlist's instances into what the floorplan places where.
+
+- array: instances of block "array", on the grid given by attributes array_device_row/col.
+- edge: transistor devices (nmos/pmos/bitcell) outside the array (precharge, sense). They are
+  placed as extra rows of one-device footprints under the array (the array's edge), not in
+  standard-cell rows: they are drawn by hand next to the bit lines in a real memory.
+- left: standard cells of blocks "decoder" and "cgen" (they drive the array's rows).
+- bottom: every other standard cell (periphery, compute, ...), or "core" when there is no array.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+
+from romalayout.errors import InputError
+from romalayout.netlist.ir import CellType, Netlist
+from romalayout.tech import Technology
+
+LEFT_BLOCKS = ("decoder", "cgen")
+
+
+def is_row_pin(ctype: CellType, pin: str) -> bool:
+    """True for an array device pin that joins a horizontal line (transistor gate, bitcell
+    word line); every other array pin joins a vertical (column) line."""
+    if ctype.kind in ("nmos", "pmos"):
+        return pin == "G"
+    return pin.upper().startswith("WL")
+
+
+@dataclass(frozen=True, eq=False)
+class Partition:
+    """Instance indices per placement group (numpy int64 arrays, instance order)."""
+
+    array: np.ndarray
+    array_row: np.ndarray
+    array_col: np.ndarray
+    array_rows: int
+    array_cols: int
+    edge: np.ndarray
+    logic: Mapping[str, np.ndarray]  # "left", "bottom" or "core"
+    cell_sites: np.ndarray  # per instance: width in sites (0 for devices)
+
+
+def sram_cell_dims_um(tech: Technology) -> tuple[float, float]:
+    """(width, height) of the PDK's 6T SRAM bitcell: from bitcells.csv when it gives both
+    (SKY130 1.2 x 1.58), else one standard-cell row high with the width that gives
+    tech.sram6t_um2 (ASAP7: 0.02916 / 0.27 = 0.108 um = 2 CPP)."""
+    path = Path(tech.root) / "bitcells.csv"
+    if path.is_file():
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                if r.get("cell_name") == tech.sram6t_cell and r.get("width_um") and r.get("height_um"):
+                    return float(r["width_um"]), float(r["height_um"])
+    h = tech.site_height_um
+    return tech.sram6t_um2 / h, h
+
+
+def device_dims_um(tech: Technology, kind: str) -> tuple[float, float]:
+    """Footprint of one device: a ROM bitcell for a transistor, the 6T cell for a bitcell."""
+    if kind == "bitcell":
+        return sram_cell_dims_um(tech)
+    return tech.rom_bitcell.width_um, tech.rom_bitcell.height_um
+
+
+def partition(netlist: Netlist, tech: Technology) -> Partition:
+    """Group the instances of `netlist` for placement; raise InputError on inconsistent input."""
+    kinds = np.array([t.kind for t in netlist.types] or ["cell"])
+    inst_kind = kinds[netlist.inst_type] if netlist.n_instances else np.zeros(0, dtype=kinds.dtype)
+    is_cell = inst_kind == "cell"
+    sites_of_type = np.zeros(len(netlist.types), dtype=np.int64)
+    for k, t in enumerate(netlist.types):
+        if t.kind != "cell":
+            continue
+        if t.name not in tech.cells:
+            raise InputError("cell type %r is not a cell of PDK %s" % (t.name, tech.name))
+        c = tech.cells[t.name]
+        if c.height_um > tech.site_height_um * 1.001:
+            raise InputError("cell %s is %.4g um high, more than one %.4g um row; multi-row cells are not placed" % (t.name, c.height_um, tech.site_height_um))
+        sites_of_type[k] = int(round(c.width_um / tech.site_width_um))
+    cell_sites = sites_of_type[netlist.inst_type] if netlist.n_instances else np.zeros(0, np.int64)
+
+    block_id = {b: i for i, b in enumerate(netlist.blocks)}
+    in_array = netlist.inst_block == block_id["array"] if "array" in block_id else np.zeros(netlist.n_instances, bool)
+    array = np.flatnonzero(in_array)
+    attrs = netlist.attributes
+    if array.size:
+        try:
+            rows, cols = int(attrs["array_rows"]), int(attrs["array_cols"])
+            arow = np.asarray(attrs["array_device_row"], dtype=np.int64)
+            acol = np.asarray(attrs["array_device_col"], dtype=np.int64)
+        except KeyError as e:
+            raise InputError("netlist %r has an array block but no attribute %s" % (netlist.name, e)) from None
+        if arow.shape != array.shape or acol.shape != array.shape:
+            raise InputError("netlist %r: array_device_row/col have %d/%d entries, expected %d (array instances)" % (netlist.name, arow.size, acol.size, array.size))
+        if arow.min() < 0 or arow.max() >= rows or acol.min() < 0 or acol.max() >= cols:
+            raise InputError("netlist %r: an array device lies outside the %d x %d grid" % (netlist.name, rows, cols))
+        if np.unique(arow * cols + acol).size != array.size:
+            raise InputError("netlist %r: two array devices share a grid position" % netlist.name)
+        if is_cell[array].any():
+            raise InputError("netlist %r: block array holds standard cells; expected devices" % netlist.name)
+    else:
+        rows = cols = 0
+        arow = acol = np.zeros(0, np.int64)
+    edge = np.flatnonzero(~in_array & ~is_cell)
+    cells = ~in_array & is_cell
+    if array.size:
+        left_mask = np.isin(netlist.inst_block, [block_id[b] for b in LEFT_BLOCKS if b in block_id])
+        logic = {"left": np.flatnonzero(cells & left_mask), "bottom": np.flatnonzero(cells & ~left_mask)}
+    else:
+        if edge.size:
+            raise InputError("netlist %r has transistor devices but no array block to put them next to" % netlist.name)
+        logic = {"core": np.flatnonzero(cells)}
+    return Partition(array, arow, acol, rows, cols, edge, MappingProxyType(logic), cell_sites)

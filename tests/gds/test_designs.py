@@ -1,0 +1,105 @@
+"""`romalayout gds` on small designs of every kind: the three files, KLayout reads the GDS,
+areas agree with our own report and the placement, width and spacing rules of the metals."""
+
+import klayout.db as kdb
+import pytest
+
+from romalayout.cli import main
+from romalayout.design import build
+from romalayout.gds.adapt import layout_from_sized
+from romalayout.gds.check import klayout_areas_um2, library_areas_um2, read_klayout, top_cell_name
+from romalayout.gds.write import build_library, write_gds
+from romalayout.place.sizing import size_macro
+
+SMALL = [("sky130", "rom"), ("sky130", "brom"), ("sky130", "sram"), ("asap7", "rom"), ("asap7", "brom"), ("asap7", "sram")]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """(tech, sized macro, gdstk library, path) per small design, built once."""
+    from romalayout.tech import load_technology
+
+    out = {}
+    for pdk, kind in SMALL:
+        tech = load_technology(pdk)
+        sm = size_macro(build(tech, kind, 32, 8, seed=1).netlist, tech)
+        lib = build_library(tech, layout_from_sized(sm))
+        path = tmp_path_factory.mktemp("gds") / ("%s_%s.gds" % (pdk, kind))
+        write_gds(lib, path)
+        out[(pdk, kind)] = (tech, sm, lib, path)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["rom", "brom", "sram", "compute"])
+def test_cli_writes_the_three_files(kind, tmp_path, capsys):
+    args = ["gds", kind, "--pdk", "asap7", "--out", str(tmp_path)]
+    args += ["--group", "8"] if kind == "compute" else ["--depth", "16", "--width", "4", "--seed", "3"]
+    assert main(args) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.gds", "design.lyp", "design.png"]
+    assert top_cell_name(tmp_path / "design.gds") == "top"
+    assert (tmp_path / "design.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_error_leaves_nothing(tmp_path, capsys):
+    assert main(["gds", "brom", "--depth", "30", "--width", "4", "--out", str(tmp_path / "o")]) == 2
+    assert "romalayout: error: B-ROM depth must be a multiple of 4" in capsys.readouterr().err
+    out = tmp_path / "o"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_cli_is_deterministic(tmp_path, capsys):
+    for d in ("a", "b"):
+        assert main(["gds", "brom", "--depth", "16", "--width", "4", "--out", str(tmp_path / d)]) == 0
+    assert (tmp_path / "a" / "design.gds").read_bytes() == (tmp_path / "b" / "design.gds").read_bytes()
+    assert (tmp_path / "a" / "design.lyp").read_bytes() == (tmp_path / "b" / "design.lyp").read_bytes()
+
+
+@pytest.mark.parametrize("key", SMALL, ids=["-".join(k) for k in SMALL])
+def test_areas_agree_with_our_report_and_the_placement(written, key):
+    tech, sm, lib, path = written[key]
+    ours, theirs = library_areas_um2(lib), klayout_areas_um2(path)
+    assert set(ours) == set(theirs)
+    for layer in ours:
+        assert theirs[layer] == pytest.approx(ours[layer], rel=0.01), layer
+    # Every placed instance's footprint is on the boundary layer, without overlaps: its
+    # merged area is the placement's base area (its base utilization x region area).
+    assert theirs[tech.cell_boundary_gds] == pytest.approx(float(sm.placement.area_um2.sum()), rel=0.01)
+
+
+def _metal_region(layout, gds):
+    li = layout.find_layer(*gds)
+    return None if li is None else kdb.Region(layout.top_cell().begin_shapes_rec(li)).merged()
+
+
+@pytest.mark.parametrize("key", [k for k in SMALL if k[1] != "sram"], ids=lambda k: "-".join(k))
+def test_metal_widths_hold(written, key):
+    tech, sm, lib, path = written[key]
+    layout = read_klayout(path)
+    for m in tech.metals:
+        region = _metal_region(layout, m.gds)
+        if region is not None:
+            assert region.width_check(round(m.width_um / layout.dbu)).count() == 0, m.name
+
+
+@pytest.mark.parametrize("key", [("sky130", "rom"), ("asap7", "rom")], ids=lambda k: "-".join(k))
+def test_array_lines_keep_spacing(written, key):
+    """Inside the array every line sits on its own track: spacing holds there."""
+    tech, sm, lib, path = written[key]
+    layout = read_klayout(path)
+    r = sm.floorplan.array_rect
+    clip = kdb.Region(kdb.Box(*(round(v / layout.dbu) for v in (r.x0_um, r.y0_um, r.x1_um, r.y1_um))))
+    for m in tech.metals:
+        region = _metal_region(layout, m.gds)
+        if region is not None:
+            assert (region & clip).space_check(round(m.spacing_um / layout.dbu)).count() == 0, m.name
+
+
+@pytest.mark.xfail(strict=True, reason="the routing estimate puts logic trunks at median pin positions, not on "
+                   "assigned tracks, so nets overlap; remove this mark when place/ assigns tracks")
+def test_all_routes_keep_spacing(written):
+    tech, sm, lib, path = written[("sky130", "rom")]
+    layout = read_klayout(path)
+    for m in tech.metals:
+        region = _metal_region(layout, m.gds)
+        if region is not None:
+            assert region.space_check(round(m.spacing_um / layout.dbu)).count() == 0, m.name
