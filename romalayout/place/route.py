@@ -43,13 +43,20 @@ class Routes:
     layer: np.ndarray  # index into tech.metals; -1 until layers.assign_layers has run
     hpwl_um: float  # sum of net half-perimeters, for comparison with the tree lengths
     method: str = METHOD
+    net: np.ndarray | None = None  # net index per segment (wire capacitance per net, vias, GDS)
+    is_trunk: np.ndarray | None = None  # True for a net's trunk, False for a pin branch
+
+    def per_net_length_um(self, n_nets: int) -> np.ndarray:
+        """Total routed length of each net (all layers)."""
+        return np.bincount(self.net, weights=self.length_um, minlength=n_nets)
 
     @property
     def horizontal(self) -> np.ndarray:
         return self.y0_um == self.y1_um
 
     def subset(self, mask: np.ndarray) -> "Routes":
-        return Routes(self.x0_um[mask], self.y0_um[mask], self.x1_um[mask], self.y1_um[mask], self.layer[mask], self.hpwl_um, self.method)
+        return Routes(self.x0_um[mask], self.y0_um[mask], self.x1_um[mask], self.y1_um[mask], self.layer[mask], self.hpwl_um, self.method,
+                      None if self.net is None else self.net[mask], None if self.is_trunk is None else self.is_trunk[mask])
 
     @property
     def length_um(self) -> np.ndarray:
@@ -174,5 +181,7 @@ def estimate_routes(netlist: Netlist, tech: Technology, part: Partition, pl: Pla
     x1 = np.concatenate([t_x1, b_x1])
     y1 = np.concatenate([t_y1, b_y1])
     layer = np.concatenate([t_layer, b_layer])
+    seg_net = np.concatenate([tn, bn])
+    is_trunk = np.concatenate([np.ones(tn.size, bool), np.zeros(bn.size, bool)])
     nz = (x1 - x0) + (y1 - y0) > 1e-9
-    return Routes(x0[nz], y0[nz], x1[nz], y1[nz], layer[nz], hpwl)
+    return Routes(x0[nz], y0[nz], x1[nz], y1[nz], layer[nz], hpwl, METHOD, seg_net[nz], is_trunk[nz])
