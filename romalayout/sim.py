@@ -15,42 +15,20 @@ relaxation); each level is evaluated per cell type with one gather and one scatt
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from romalayout.errors import NetlistError, InputError
+from romalayout.netlist.function import parse_function
 from romalayout.netlist.ir import CONST0, CONST1, NO_NET, Netlist
 
 ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
-_TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*|[01]|[!&|^()])")
 
 
 def _compile_function(function: str, type_name: str):
-    """'COUT=(A&B)|C; SUM=A^B' -> {output: code} evaluated with pins bound to uint64 arrays."""
-    if function.startswith("sequential"):
-        raise NetlistError("cell %s is sequential; the simulator is combinational only" % type_name)
-    out = {}
-    for part in function.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        lhs, _, rhs = part.partition("=")
-        pos, toks = 0, []
-        while pos < len(rhs):
-            m = _TOKEN.match(rhs, pos)
-            if not m:
-                raise NetlistError("cell %s: cannot parse function %r" % (type_name, function))
-            t = m.group(1)
-            toks.append({"!": "~", "0": "_ZERO", "1": "_ONES"}.get(t, t))
-            pos = m.end()
-            while pos < len(rhs) and rhs[pos].isspace():
-                pos += 1
-        out[lhs.strip()] = compile(" ".join(toks), "<%s>" % type_name, "eval")
-    if not out:
-        raise NetlistError("cell %s has no function to simulate" % type_name)
-    return out
+    """{output: code} evaluated with the pins bound to uint64 words (see netlist.function)."""
+    return {out: compile(expr, "<%s>" % type_name, "eval") for out, expr in parse_function(function, type_name).items()}
 
 
 @dataclass(frozen=True)

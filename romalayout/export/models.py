@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from romalayout.errors import InputError
+from romalayout.netlist.function import parse_function
 
 # Pins of each gate, inputs then the output Y (Yosys simcells.v names and order).
 GATES: dict[str, tuple[str, ...]] = {
@@ -46,7 +47,6 @@ DFF_PINS = ("C", "D")
 _COMMUTES = {"$_AND_", "$_NAND_", "$_OR_", "$_NOR_", "$_XOR_", "$_XNOR_", "$_AOI3_", "$_OAI3_"}
 MAX_EXACT_INPUTS = 4
 _WORK_LIMIT = 4_000_000  # truth-table combinations per search before falling back to Shannon
-_TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*|[01]|[!&|^()])")
 
 
 def gate_eval(gate: str, a, b=None, c=None, d=None):
@@ -96,32 +96,12 @@ def var_masks(n: int) -> tuple[int, list[int]]:
 def truth_tables(function: str, inputs: tuple[str, ...], cell: str = "?") -> dict[str, int]:
     """Truth table (an int, bit r = value on input row r) of each output of a `function`
     string in the PDK tables' syntax. Operator precedence is the simulator's: ! & ^ |."""
-    if function.startswith("sequential"):
-        raise InputError("cell %s is sequential (%r); only combinational cells have leaf models" % (cell, function))
     full, masks = var_masks(len(inputs))
     env = dict(zip(inputs, masks))
     env.update(_ZERO=0, _ONES=full)
     out = {}
-    for part in function.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        lhs, eq, rhs = part.partition("=")
-        toks, pos = [], 0
-        while pos < len(rhs) and not rhs[pos:].isspace():
-            m = _TOKEN.match(rhs, pos)
-            if not m:
-                raise InputError("cell %s: cannot parse function %r at %r" % (cell, function, rhs[pos:]))
-            t = m.group(1)
-            if t[0].isalpha() and t not in env:
-                raise InputError("cell %s: function %r uses %r, expected one of its inputs %s" % (cell, function, t, inputs))
-            toks.append({"!": "~", "0": "_ZERO", "1": "_ONES"}.get(t, t))
-            pos = m.end()
-        if not eq or not toks:
-            raise InputError("cell %s: function part %r is not OUTPUT=EXPRESSION" % (cell, part))
-        out[lhs.strip()] = eval(" ".join(toks), {"__builtins__": {}}, env) & full
-    if not out:
-        raise InputError("cell %s has no function (%r)" % (cell, function))
+    for name, expr in parse_function(function, cell, tuple(inputs)).items():
+        out[name] = eval(expr, {"__builtins__": {}}, env) & full
     return out
 
 
