@@ -147,7 +147,7 @@ class Simulator:
         mats = {}
         nvec = None
         for p in in_ports:
-            m = _as_bits(inputs[p.name], p.width, p.name)
+            m = as_bits(inputs[p.name], p.width, p.name)
             if nvec is None:
                 nvec = m.shape[0]
             elif m.shape[0] != nvec:
@@ -239,7 +239,8 @@ class Simulator:
         return val
 
 
-def _as_bits(values, width: int, name: str) -> np.ndarray:
+def as_bits(values, width: int, name: str) -> np.ndarray:
+    """A port's vectors as a bool matrix (n, width) from a bit matrix or integers (width <= 63)."""
     a = np.asarray(values)
     if a.ndim == 2:
         if a.shape[1] != width:

@@ -19,7 +19,7 @@ import numpy as np
 from romalayout.errors import InputError, RomalayoutError
 from romalayout.export.verilog import verilog_text
 from romalayout.netlist.ir import Netlist
-from romalayout.sim import _as_bits
+from romalayout.sim import as_bits
 
 YOSYS_VERSION = "0.23"
 
@@ -103,7 +103,7 @@ def run_iverilog(netlist: Netlist, tech, inputs: dict, state=None, timeout: floa
     missing = [p.name for p in in_ports if p.name not in inputs]
     if missing:
         raise InputError("iverilog inputs missing for ports: %s" % ", ".join(missing))
-    mats = [_as_bits(inputs[p.name], p.width, p.name) for p in in_ports]
+    mats = [as_bits(inputs[p.name], p.width, p.name) for p in in_ports]
     nvec = mats[0].shape[0] if mats else 1
     if any(m.shape[0] != nvec for m in mats):
         raise InputError("iverilog inputs: every port needs the same number of vectors (%d)" % nvec)
