@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Benchmark of the GDS of the 1 Mbit B-ROM (depth 16384, width 64, ASAP7): time of the
-GDS step (placement result -> Layout -> gdstk library -> file) and the file size; the
+GDS step (placement result -> track assignment -> Layout -> gdstk library -> file) and the file size; the
 placement and PNG times are printed separately.
 
     python3 bench/bench_gds.py [--depth 16384] [--width 64] [--pdk asap7] [--png]
@@ -27,7 +27,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from romalayout.design import build
-    from romalayout.gds.adapt import layout_from_sized
+    from romalayout.gds.adapt import assigned_routes, layout_from_sized
     from romalayout.gds.write import build_library, write_gds
     from romalayout.place.sizing import size_macro
     from romalayout.tech import load_technology
@@ -39,13 +39,15 @@ def main() -> int:
     t1 = time.perf_counter()
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "design.gds")
-        layout = layout_from_sized(sized)
+        asg = assigned_routes(sized)
+        layout = layout_from_sized(sized, assigned=asg)
         t2 = time.perf_counter()
         write_gds(build_library(tech, layout), path)
         t3 = time.perf_counter()
         size_mb = os.path.getsize(path) / 1e6
         print("%s %dx%d %s: netlist+placement %.2f s; GDS %.2f s (adapt %.2f, library+write %.2f), %.1f MB"
               % (args.kind, args.depth, args.width, args.pdk, t1 - t0, t3 - t1, t2 - t1, t3 - t2, size_mb))
+        print("tracks: %d segments moved, %d spilled, %d illegal (clashing, drawn and counted)" % (asg.moved, asg.spilled, asg.illegal))
         if args.png:
             from romalayout.gds.layers import lyp_text
             from romalayout.gds.render import render_png

@@ -35,16 +35,19 @@ def write_views(tech, layout, out_dir) -> dict:
 
 
 def run(args) -> int:
-    from romalayout.gds.adapt import layout_from_sized
+    from romalayout.gds.adapt import assigned_routes, layout_from_sized
     from romalayout.place.sizing import size_macro
 
     tech, design = design_from_args(args)
     t0 = time.perf_counter()
     sized = size_macro(design.netlist, tech)
-    layout = layout_from_sized(sized)
+    asg = assigned_routes(sized)
+    layout = layout_from_sized(sized, assigned=asg)
     t1 = time.perf_counter()
     info = write_views(tech, layout, args.out)
     print("%s %s: %.1f x %.1f um, GDS %.2f MB -> %s (place %.2f s, gds %.2f s, png %.2f s)"
           % (design.kind, tech.name, layout.width_um, layout.height_um, info["gds_bytes"] / 1e6, args.out,
              t1 - t0, info["gds_s"], info["png_s"]))
+    print("tracks: %d segments moved, %d spilled to another layer, %d illegal (clashing: drawn and counted)"
+          % (asg.moved, asg.spilled, asg.illegal))
     return 0

@@ -5,19 +5,19 @@
 - Array: one DeviceGrid on the floorplan's grid; a device whose drain joins a bit line is
   "programmed" (its contact drawn). Edge devices (precharge, sense, write drivers): one
   grid per device kind on the edge rows.
-- Routes: per metal layer, segments drawn at the layer's LEF width.
-- Vias: the estimate gives segments without nets, so junctions are recovered from geometry:
-  where an end of a segment lies on a perpendicular segment of another layer, a via stack
-  joins the two layers (the routing estimate ends every branch exactly on its trunk). Pin
-  ends of branches get no via (pins are at instance centres in the estimate, not on the
-  LEF pin shapes).
+- Routes and vias: the estimate's segments assigned to tracks (romalayout/gds/assign.py),
+  drawn at the layer's LEF width; vias at trunk/branch junctions and, in standard-cell
+  rows, at branch pin ends (a stack down to the lowest metal, the cells' pin layer).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from romalayout.gds.layout import ORIENTS, CellInstances, DeviceGrid, Layout, ViaStack, Wires
+from romalayout.gds.assign import Assigned, RouteSegments, assign_tracks
+from romalayout.gds.cells import default_vias
+from romalayout.gds.layout import ORIENTS, CellInstances, DeviceGrid, Layout, Rects, ViaStack, Wires
+from romalayout.gds.lef import read_lef, tech_lef_path
 from romalayout.netlist.ir import NO_NET
 
 
@@ -74,74 +74,33 @@ def _edge(sm) -> list[DeviceGrid]:
     return out
 
 
-def _last_start_at_or_before(tk, ta, qk, qa) -> np.ndarray:
-    """For each query (qk, qa): index of the target with the largest (tk, ta) <= (qk, qa)
-    in lexicographic order, or -1. Targets must be sorted by (tk, ta)."""
-    n = tk.size
-    k = np.concatenate([tk, qk])
-    a = np.concatenate([ta, qa])
-    is_q = np.concatenate([np.zeros(n, np.int8), np.ones(qk.size, np.int8)])
-    o = np.lexsort((is_q, a, k))  # on ties a target sorts before the query
-    last = np.where(o < n, o, -1)
-    last = np.maximum.accumulate(last)  # targets are sorted, so indices grow along o
-    out = np.empty(qk.size, np.int64)
-    q = o >= n
-    out[o[q] - n] = last[q]
-    return out
+def route_segments(rt) -> RouteSegments:
+    """The routing estimate's segments as the track assigner takes them."""
+    return RouteSegments(rt.x0_um, rt.y0_um, rt.x1_um, rt.y1_um, rt.layer, rt.net, rt.is_trunk)
 
 
-def _junctions(x0, y0, x1, y1, layer, horizontal):
-    """[(points xy, layer a, layer b)]: where an end of a segment lies on a perpendicular
-    segment of another layer (checked against the one starting last before it)."""
-    out = []
-    for q_is_h in (False, True):
-        qs = horizontal == q_is_h  # query segments: their two ends
-        ts = ~qs  # target segments: perpendicular to the queries
-        if not qs.any() or not ts.any():
-            continue
-        # Targets keyed by their fixed coordinate, with their interval along the other.
-        if q_is_h:  # vertical targets: fixed x, interval in y
-            tk, ta, tb = x0[ts], y0[ts], y1[ts]
-            qx, qy = np.concatenate([x0[qs], x1[qs]]), np.concatenate([y0[qs], y1[qs]])
-            qk, qa = qx, qy
-        else:
-            tk, ta, tb = y0[ts], x0[ts], x1[ts]
-            qx, qy = np.concatenate([x0[qs], x1[qs]]), np.concatenate([y0[qs], y1[qs]])
-            qk, qa = qy, qx
-        tl, ql = layer[ts], np.concatenate([layer[qs], layer[qs]])
-        o = np.lexsort((ta, tk))
-        tk, ta, tb, tl = tk[o], ta[o], tb[o], tl[o]
-        j = _last_start_at_or_before(tk, ta, qk, qa)
-        jj = np.maximum(j, 0)
-        ok = (j >= 0) & (tk[jj] == qk) & (tb[jj] >= qa) & (tl[jj] != ql)
-        out.append((np.stack([qx[ok], qy[ok]], axis=1), ql[ok], tl[jj[ok]]))
-    return out
+def assigned_routes(sm) -> Assigned:
+    """Track-assigned wires and vias of a sized macro (romalayout.gds.assign)."""
+    fp = sm.floorplan
+    cells = [(r.rect.x0_um, r.rect.y0_um, r.rect.x1_um, r.rect.y1_um) for _, r in sorted(fp.logic.items())]
+    vias = default_vias(sm.tech, read_lef(tech_lef_path(sm.tech)).vias)
+    return assign_tracks(sm.tech, route_segments(sm.routes), fp.region.width_um, fp.region.height_um, vias, cells)
 
 
-def _vias(tech, rt) -> tuple[ViaStack, ...]:
-    horizontal = rt.y0_um == rt.y1_um
-    groups: dict[tuple[int, int], list[np.ndarray]] = {}
-    for xy, la, lb in _junctions(rt.x0_um, rt.y0_um, rt.x1_um, rt.y1_um, rt.layer.astype(np.int64), horizontal):
-        lo, hi = np.minimum(la, lb), np.maximum(la, lb)
-        for a, b in sorted(set(zip(lo.tolist(), hi.tolist()))):
-            sel = (lo == a) & (hi == b)
-            groups.setdefault((a, b), []).append(xy[sel])
-    out = []
-    for (a, b), parts in sorted(groups.items()):
-        xy = np.unique(np.concatenate(parts), axis=0)  # sorted: deterministic
-        out.append(ViaStack(tech.metals[a].name, tech.metals[b].name, xy))
-    return tuple(out)
+def wires_and_vias(tech, asg: Assigned) -> tuple[tuple[Wires, ...], tuple[ViaStack, ...], tuple[Rects, ...]]:
+    """Layout wires (one Wires per metal), via stacks and same-net bridges of an assignment, in um."""
+    um = 1.0 / tech.dbu_per_um
+    wires = tuple(Wires(tech.metals[k].name, tech.metals[k].width_um, asg.wires_dbu[k] * um) for k in sorted(asg.wires_dbu))
+    vias = tuple(ViaStack(tech.metals[a].name, tech.metals[b].name, xy * um) for (a, b), xy in sorted(asg.vias_dbu.items()))
+    rects = tuple(Rects(tech.metals[k].name, r * um) for k, r in sorted(asg.bridges_dbu.items()) if r.size)
+    return wires, vias, rects
 
 
-def layout_from_sized(sm, name: str = "top") -> Layout:
-    """A Layout of a sized, placed and route-estimated macro (see the module docstring)."""
-    tech, fp, rt = sm.tech, sm.floorplan, sm.routes
-    wires = []
-    for k in sorted(set(rt.layer.tolist())):
-        sel = rt.layer == k
-        m = tech.metals[k]
-        seg = np.stack([rt.x0_um[sel], rt.y0_um[sel], rt.x1_um[sel], rt.y1_um[sel]], axis=1)
-        wires.append(Wires(m.name, m.width_um, seg))
+def layout_from_sized(sm, name: str = "top", assigned: Assigned | None = None) -> Layout:
+    """A Layout of a sized, placed and route-estimated macro (see the module docstring);
+    `assigned`: a track assignment already made (else one is made here)."""
+    tech, fp = sm.tech, sm.floorplan
+    wires, vias, rects = wires_and_vias(tech, assigned if assigned is not None else assigned_routes(sm))
     regions = []
     if fp.array_rect is not None:
         r = fp.array_rect
@@ -150,4 +109,4 @@ def layout_from_sized(sm, name: str = "top") -> Layout:
         r = fp.logic[n].rect
         regions.append((n, r.x0_um, r.y0_um, r.x1_um, r.y1_um))
     reg = fp.region
-    return Layout(name, reg.width_um, reg.height_um, _cells(sm), tuple(_array(sm) + _edge(sm)), tuple(wires), _vias(tech, rt), tuple(regions))
+    return Layout(name, reg.width_um, reg.height_um, _cells(sm), tuple(_array(sm) + _edge(sm)), wires, vias, tuple(regions), rects)

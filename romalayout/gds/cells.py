@@ -41,6 +41,17 @@ def via_cell(tech, via: LefVia) -> gdstk.Cell:
     return cell
 
 
+def stack_pad(tech, defaults: dict[str, LefVia], k: int) -> gdstk.Polygon:
+    """The pad of metal k inside a via stack: the bounding box of the pads that the cut
+    below (its top pad) and the cut above (its bottom pad) put on metal k."""
+    name = tech.metals[k].name
+    rects = [r for cut in tech.cuts if name in (cut.below, cut.above) for r in defaults[cut.name].rects if r[0] == name]
+    x0, y0 = min(r[1] for r in rects), min(r[2] for r in rects)
+    x1, y1 = max(r[3] for r in rects), max(r[4] for r in rects)
+    gds = lef_layer_gds(tech, name, "drawing")
+    return gdstk.rectangle((x0, y0), (x1, y1), layer=gds[0], datatype=gds[1])
+
+
 def default_vias(tech, tech_vias: dict[str, LefVia]) -> dict[str, LefVia]:
     """Cut layer name -> the first DEFAULT fixed via that uses it (tech LEF order)."""
     out: dict[str, LefVia] = {}

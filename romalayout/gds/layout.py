@@ -110,6 +110,21 @@ class Wires:
 
 
 @dataclass(frozen=True, eq=False)
+class Rects:
+    """Plain rectangles on one routing layer, rects_um (n, 4): x0, y0, x1, y1 (e.g. the
+    bridges that close same-net gaps narrower than the spacing)."""
+
+    layer: str
+    rects_um: np.ndarray
+
+    def __post_init__(self):
+        r = _f64(self.rects_um, 4, "rectangles of %s" % self.layer)
+        if r.size and not np.all((r[:, 2] > r[:, 0]) & (r[:, 3] > r[:, 1])):
+            raise InputError("rectangles on %s: x1 > x0 and y1 > y0 required" % self.layer)
+        object.__setattr__(self, "rects_um", r)
+
+
+@dataclass(frozen=True, eq=False)
 class ViaStack:
     """Vias joining routing layer `bottom` to `top` (every cut between them, stacked) at
     centres xy_um (n, 2); adjacent layers give single vias."""
@@ -124,7 +139,7 @@ class ViaStack:
 
 @dataclass(frozen=True, eq=False)
 class Layout:
-    """A placed design: outline, standard cells, device grids, wires and vias."""
+    """A placed design: outline, standard cells, device grids, wires, vias and rectangles."""
 
     name: str
     width_um: float
@@ -136,3 +151,4 @@ class Layout:
     # Extra labelled rectangles (name, x0, y0, x1, y1) drawn as text on the boundary layer:
     # region names such as "array" or "decoder" so the picture explains itself.
     regions: tuple[tuple[str, float, float, float, float], ...] = field(default=())
+    rects: tuple[Rects, ...] = ()

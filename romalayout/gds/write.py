@@ -145,6 +145,10 @@ def build_library(tech, layout: Layout) -> gdstk.Library:
     for w in layout.wires:
         for path in _wire_paths(tech, w):
             top.add(path)
+    for r in layout.rects:
+        gds = tech.metal(r.layer).gds
+        for x0, y0, x1, y1 in r.rects_um.tolist():
+            top.add(gdstk.rectangle((x0, y0), (x1, y1), layer=gds[0], datatype=gds[1]))
 
     if any(v.xy_um.shape[0] for v in layout.vias):
         defaults = leaf.default_vias(tech, read_lef(tech_lef_path(tech)).vias)
@@ -163,6 +167,10 @@ def build_library(tech, layout: Layout) -> gdstk.Library:
                     if cut.name not in singles:
                         singles[cut.name] = leaf.via_cell(tech, defaults[cut.name])
                     stack.add(gdstk.Reference(singles[cut.name]))
+                for k in range(lo + 1, hi):
+                    # Between two cuts the metal gets one pad, the bounding box of both cuts'
+                    # pads (their union would be a cross with sub-spacing notches).
+                    stack.add(leaf.stack_pad(tech, defaults, k))
                 stacks[(lo, hi)] = stack
             top.add(_reference(stacks[(lo, hi)], v.xy_um))
         leaves.extend(singles[k] for k in sorted(singles))

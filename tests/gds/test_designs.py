@@ -1,12 +1,14 @@
 """`romalayout gds` on small designs of every kind: the three files, KLayout reads the GDS,
-areas agree with our own report and the placement, width and spacing rules of the metals."""
+areas agree with our own report and the placement, width and spacing rules of the metals
+(KLayout Region width/space checks with the tech LEF values) on the track-assigned routes."""
 
 import klayout.db as kdb
+import numpy as np
 import pytest
 
 from romalayout.cli import main
 from romalayout.design import build
-from romalayout.gds.adapt import layout_from_sized
+from romalayout.gds.adapt import assigned_routes, layout_from_sized
 from romalayout.gds.check import klayout_areas_um2, library_areas_um2, read_klayout, top_cell_name
 from romalayout.gds.write import build_library, write_gds
 from romalayout.place.sizing import size_macro
@@ -16,17 +18,18 @@ SMALL = [("sky130", "rom"), ("sky130", "brom"), ("sky130", "sram"), ("asap7", "r
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
-    """(tech, sized macro, gdstk library, path) per small design, built once."""
+    """(tech, sized macro, gdstk library, path, track assignment) per small design, built once."""
     from romalayout.tech import load_technology
 
     out = {}
     for pdk, kind in SMALL:
         tech = load_technology(pdk)
         sm = size_macro(build(tech, kind, 32, 8, seed=1).netlist, tech)
-        lib = build_library(tech, layout_from_sized(sm))
+        asg = assigned_routes(sm)
+        lib = build_library(tech, layout_from_sized(sm, assigned=asg))
         path = tmp_path_factory.mktemp("gds") / ("%s_%s.gds" % (pdk, kind))
         write_gds(lib, path)
-        out[(pdk, kind)] = (tech, sm, lib, path)
+        out[(pdk, kind)] = (tech, sm, lib, path, asg)
     return out
 
 
@@ -56,7 +59,7 @@ def test_cli_is_deterministic(tmp_path, capsys):
 
 @pytest.mark.parametrize("key", SMALL, ids=["-".join(k) for k in SMALL])
 def test_areas_agree_with_our_report_and_the_placement(written, key):
-    tech, sm, lib, path = written[key]
+    tech, sm, lib, path, asg = written[key]
     ours, theirs = library_areas_um2(lib), klayout_areas_um2(path)
     assert set(ours) == set(theirs)
     for layer in ours:
@@ -71,9 +74,9 @@ def _metal_region(layout, gds):
     return None if li is None else kdb.Region(layout.top_cell().begin_shapes_rec(li)).merged()
 
 
-@pytest.mark.parametrize("key", [k for k in SMALL if k[1] != "sram"], ids=lambda k: "-".join(k))
+@pytest.mark.parametrize("key", SMALL, ids=lambda k: "-".join(k))
 def test_metal_widths_hold(written, key):
-    tech, sm, lib, path = written[key]
+    tech, sm, lib, path, asg = written[key]
     layout = read_klayout(path)
     for m in tech.metals:
         region = _metal_region(layout, m.gds)
@@ -84,7 +87,7 @@ def test_metal_widths_hold(written, key):
 @pytest.mark.parametrize("key", [("sky130", "rom"), ("asap7", "rom")], ids=lambda k: "-".join(k))
 def test_array_lines_keep_spacing(written, key):
     """Inside the array every line sits on its own track: spacing holds there."""
-    tech, sm, lib, path = written[key]
+    tech, sm, lib, path, asg = written[key]
     layout = read_klayout(path)
     r = sm.floorplan.array_rect
     clip = kdb.Region(kdb.Box(*(round(v / layout.dbu) for v in (r.x0_um, r.y0_um, r.x1_um, r.y1_um))))
@@ -94,12 +97,47 @@ def test_array_lines_keep_spacing(written, key):
             assert (region & clip).space_check(round(m.spacing_um / layout.dbu)).count() == 0, m.name
 
 
-@pytest.mark.xfail(strict=True, reason="the routing estimate puts logic trunks at median pin positions, not on "
-                   "assigned tracks, so nets overlap; remove this mark when place/ assigns tracks")
-def test_all_routes_keep_spacing(written):
-    tech, sm, lib, path = written[("sky130", "rom")]
+def _space_violations(tech, path) -> dict:
+    """{metal: KLayout space-check violations} of the merged drawing (notches included)."""
     layout = read_klayout(path)
+    out = {}
     for m in tech.metals:
         region = _metal_region(layout, m.gds)
         if region is not None:
-            assert region.space_check(round(m.spacing_um / layout.dbu)).count() == 0, m.name
+            n = region.space_check(round(m.spacing_um / layout.dbu)).count()
+            if n:
+                out[m.name] = n
+    return out
+
+
+# SRAM 32 x 8: a few edge-device and logic branches find no free track under the bit lines of
+# these narrow macros (SKY130: 43 met2 tracks wide); they are counted (SKY130 6, KLayout
+# finds 4 violations; ASAP7 1, which KLayout finds legal: the model is conservative).
+CONGESTED = {("sky130", "sram"), ("asap7", "sram")}
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xfail(strict=True, reason="congested: counted, not legal"))
+                                 if k in CONGESTED else k for k in SMALL], ids=lambda k: "-".join(k))
+def test_all_routes_keep_spacing(written, key):
+    """Every drawn route, via pad and bridge keeps the LEF spacing, and the assigner agrees."""
+    tech, sm, lib, path, asg = written[key]
+    assert asg.illegal == 0, asg.illegal_rects
+    assert _space_violations(tech, path) == {}
+
+
+@pytest.mark.parametrize("key", SMALL, ids=lambda k: "-".join(k))
+def test_clashes_are_never_silent(written, key):
+    """Where KLayout finds a spacing violation, the assigner has reported illegal segments."""
+    tech, sm, lib, path, asg = written[key]
+    if _space_violations(tech, path):
+        assert asg.illegal > 0
+
+
+def test_vias_only_where_a_net_changes_layer(written):
+    """Every stack joins two different layers, and no two nets share a stack's point (the
+    assigner keeps one row per (point, net): a shared point would appear twice)."""
+    for key, (tech, sm, lib, path, asg) in written.items():
+        assert asg.vias_dbu, key
+        for (lo, hi), xy in asg.vias_dbu.items():
+            assert lo < hi, key
+            assert np.unique(xy, axis=0).shape == xy.shape, (key, lo, hi)
