@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "romalayout.commands.gen",
     "romalayout.commands.gds",
     "romalayout.commands.place",
+    "romalayout.commands.fused",
 )
 
 

@@ -91,6 +91,28 @@ class ArrayGrid:
     stub_layer: str  # vertical layer joining a device gate to its row line's track
     row_binding: str  # "base" or the layer that sets the row pitch
     col_binding: str
+    # Fused floorplans (place/fused.py) stack the devices of band_rows consecutive array rows
+    # at the bottom of their band, leaving the rest of the band to standard-cell rows. Device
+    # of row r sits at y0 + (r // band_rows) * band_rows * row_pitch + (r % band_rows) * cell_h;
+    # band_rows = 1 is the plain grid (each device at the bottom of its own row).
+    band_rows: int = 1
+    # Fused floorplans also pack each band's row lines from the band's bottom, row after row
+    # at this pitch (row_slots offsets are then relative to it), so that the gate stubs stay
+    # short; 0: each row's lines spread over its own row pitch.
+    line_pitch_um: float = 0.0
+
+    def device_y_um(self, rows: np.ndarray) -> np.ndarray:
+        """Bottom edge of the devices of array rows `rows`."""
+        k = self.band_rows
+        return self.y0_um + (rows // k) * k * self.row_pitch_um + (rows % k) * self.cell_h_um
+
+    def row_track_y_um(self, rows: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """y of the track of line slot `slots` of array rows `rows`."""
+        off = np.asarray(self.row_slots.offsets_um)[slots]
+        if self.line_pitch_um <= 0:
+            return self.y0_um + rows * self.row_pitch_um + off
+        k = self.band_rows
+        return self.y0_um + (rows // k) * k * self.row_pitch_um + (rows % k) * self.line_pitch_um + off
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,15 @@ class LogicRegion:
     n_rows: int
     sites_per_row: int
     density: float  # the density target the region was sized for
+    # Bottom edge of each row when the rows are not contiguous (a fused region's rows lie in
+    # the gaps between device rows); None: row j at rect.y0_um + j * site height.
+    row_y_um: tuple[float, ...] | None = None
+
+    def row_ys(self, site_h_um: float) -> np.ndarray:
+        """Bottom edge of every row of the region (um)."""
+        if self.row_y_um is not None:
+            return np.asarray(self.row_y_um, dtype=float)
+        return self.rect.y0_um + site_h_um * np.arange(self.n_rows)
 
 
 @dataclass(frozen=True)
@@ -134,6 +165,7 @@ class FloorplanSpec:
     row_stretch_layer: str = ""  # layer that caused row_stretch > 1 (for the binding report)
     col_stretch_layer: str = ""
     density: Mapping[str, float] = field(default_factory=dict)  # region -> density; default targets.base
+    over_cells: bool = False  # column lines must pass over standard cells (fused floorplan)
 
     def region_density(self, name: str) -> float:
         return self.density.get(name, self.targets.base)
@@ -199,13 +231,15 @@ def array_line_counts(netlist: Netlist, part: Partition) -> tuple[int, int]:
 
 
 def array_grid(netlist: Netlist, tech: Technology, part: Partition, rules: RoutingRules, spec: FloorplanSpec) -> ArrayGrid:
-    """The array's device footprint, pitches and line tracks (see the module docstring)."""
+    """The array's device footprint, pitches and line tracks (see the module docstring).
+    With spec.over_cells (a fused floorplan: standard cells under the array's lines) the
+    column lines start on the first vertical layer standard cells do not block."""
     kinds = {netlist.types[int(t)].kind for t in np.unique(netlist.inst_type[part.array])}
     cell_w, cell_h = device_dims_um(tech, "bitcell" if "bitcell" in kinds else "nmos")
     row_lines, col_lines = array_line_counts(netlist, part)
     row_lines = max(row_lines, int(netlist.attributes.get("array_lines_per_row", 0) or 0), 1)
     col_lines = max(col_lines, 1)
-    if "bitcell" in kinds:
+    if "bitcell" in kinds or spec.over_cells:
         first_v = rules.logic_vertical[0]
     else:
         first_v = tech.rom_bitcell.bitline_layer

@@ -76,7 +76,7 @@ def _fill_rows(sites: np.ndarray, region: LogicRegion, sw: float, sh: float):
     gap = (region.sites_per_row - used[row]) / count[row]
     # Flooring keeps every gap >= 0 (a cell never moves onto its left neighbour).
     xs = (start - start[first]) + np.floor(gap * k + 1e-9).astype(np.int64)
-    return region.rect.x0_um + xs * sw, region.rect.y0_um + row * sh
+    return region.rect.x0_um + xs * sw, region.row_ys(sh)[row]
 
 
 def _legalize(tx: np.ndarray, ty: np.ndarray, sites: np.ndarray, region: LogicRegion, sw: float, sh: float, pack_density: float | None):
@@ -120,7 +120,7 @@ def _legalize(tx: np.ndarray, ty: np.ndarray, sites: np.ndarray, region: LogicRe
     x0 = np.empty(n)
     y0 = np.empty(n)
     x0[order] = r.x0_um + x * sw
-    y0[order] = r.y0_um + row * sh
+    y0[order] = region.row_ys(sh)[row]
     return x0, y0
 
 
@@ -160,7 +160,7 @@ def place(netlist: Netlist, tech: Technology, part: Partition, fp: Floorplan, im
         # The device sits in the lower left of its grid cell; a stretched pitch leaves the
         # rest of the cell to the lines above it.
         x0[part.array] = g.x0_um + part.array_col * g.col_pitch_um
-        y0[part.array] = g.y0_um + part.array_row * g.row_pitch_um
+        y0[part.array] = g.device_y_um(part.array_row)
         w[part.array] = g.cell_w_um
         h[part.array] = g.cell_h_um
     if part.edge.size:

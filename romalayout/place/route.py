@@ -135,7 +135,7 @@ def estimate_routes(netlist: Netlist, tech: Technology, part: Partition, pl: Pla
         slot = rrank % len(g.row_slots.layers)
         kind[rnets] = 1
         trunk_h[rnets] = True
-        trunk_pos[rnets] = g.y0_um + rrow * g.row_pitch_um + np.asarray(g.row_slots.offsets_um)[slot]
+        trunk_pos[rnets] = g.row_track_y_um(rrow, slot)
         trunk_layer[rnets] = np.array([tech.metal(n).index for n in g.row_slots.layers], np.int16)[slot]
         csel = in_arr & ~flag & (kind[net] == 0)
         cnets, ccol, crank = _line_slots(net, acol[inst], csel, n_nets)

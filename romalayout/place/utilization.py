@@ -46,7 +46,7 @@ def blockages(netlist: Netlist, tech: Technology, part: Partition, pl: Placement
     ys, x0s, x1s = [], [], []
     for region in pl.floorplan.logic.values():
         r = region.rect
-        ys.append(r.y0_um + sh * np.arange(region.n_rows))
+        ys.append(region.row_ys(sh))
         x0s.append(np.full(region.n_rows, r.x0_um))
         x1s.append(np.full(region.n_rows, r.x1_um))
     y = np.concatenate(ys) if ys else np.zeros(0)
