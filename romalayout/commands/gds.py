@@ -1,4 +1,5 @@
-"""`romalayout gds {rom,brom,sram,compute} ... --out DIR`: design.gds, design.lyp, design.png."""
+"""`romalayout gds {rom,brom,sram,compute} ... --out DIR`: design.gds, design.lyp, design.png and
+gds_report.json (our own drawn area per layer, romalayout/gds/report.py)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,19 @@ def register(sub) -> None:
     p = sub.add_parser("gds", help="write a GDS of the placed design with a KLayout .lyp and a PNG")
     add_design_options(p)
     p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--def", dest="write_def", action="store_true",
+                   help="also write design.def and design.lef (placement for KLayout / OpenROAD)")
     p.set_defaults(func=run)
 
 
-def write_views(tech, layout, out_dir) -> dict:
-    """Write design.gds, design.lyp and design.png of `layout` into `out_dir`, atomically
-    as a set (nothing is left on error). Returns sizes and timings."""
+def write_views(tech, layout, out_dir, placement: dict | None = None, write_def: bool = False) -> dict:
+    """Write design.gds, design.lyp, design.png and gds_report.json of `layout` into
+    `out_dir`, atomically as a set (nothing is left on error). `placement`: the placement's
+    utilization report (SizedMacro.to_json()) to copy into gds_report.json; write_def: also
+    design.def and design.lef (romalayout/gds/def_.py). Returns sizes and timings."""
     from romalayout.gds.layers import lyp_text
     from romalayout.gds.render import render_png
+    from romalayout.gds.report import area_report, write_report
     from romalayout.gds.write import build_library, write_gds
 
     t0 = time.perf_counter()
@@ -31,7 +37,13 @@ def write_views(tech, layout, out_dir) -> dict:
         (d / "design.lyp").write_text(lyp_text(tech))
         render_png(d / "design.gds", d / "design.lyp", d / "design.png")
         size = os.path.getsize(d / "design.gds")
-    return {"gds_bytes": size, "gds_s": t1 - t0, "png_s": time.perf_counter() - t1}
+        t2 = time.perf_counter()
+        write_report(d / "gds_report.json", area_report(tech, layout, placement))
+        if write_def:
+            from romalayout.gds.def_ import write_def_lef
+
+            write_def_lef(tech, layout, d)
+    return {"gds_bytes": size, "gds_s": t1 - t0, "png_s": t2 - t1, "report_s": time.perf_counter() - t2}
 
 
 def run(args) -> int:
@@ -44,7 +56,7 @@ def run(args) -> int:
     asg = assigned_routes(sized)
     layout = layout_from_sized(sized, assigned=asg)
     t1 = time.perf_counter()
-    info = write_views(tech, layout, args.out)
+    info = write_views(tech, layout, args.out, placement=sized.to_json(), write_def=getattr(args, "write_def", False))
     print("%s %s: %.1f x %.1f um, GDS %.2f MB -> %s (place %.2f s, gds %.2f s, png %.2f s)"
           % (design.kind, tech.name, layout.width_um, layout.height_um, info["gds_bytes"] / 1e6, args.out,
              t1 - t0, info["gds_s"], info["png_s"]))

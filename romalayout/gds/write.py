@@ -51,7 +51,8 @@ def _reference(cell: gdstk.Cell, origins_um: np.ndarray, rotation: float = 0.0, 
     """One Reference placing `cell` at every row of origins_um (n, 2)."""
     ref = gdstk.Reference(cell, tuple(origins_um[0]), rotation=rotation, x_reflection=x_reflection)
     if origins_um.shape[0] > 1:
-        ref.repetition = gdstk.Repetition(offsets=(origins_um - origins_um[0]).tolist())
+        # gdstk places the element itself at the origin: the offsets are the other copies only.
+        ref.repetition = gdstk.Repetition(offsets=(origins_um[1:] - origins_um[0]).tolist())
     return ref
 
 
@@ -93,7 +94,7 @@ def _wire_paths(tech, wires) -> list[gdstk.FlexPath]:
         path = gdstk.FlexPath([(x0, y0), (x0 + d[i, 0] * scale, y0 + d[i, 1] * scale)], wires.width_um, ends="flush",
                               simple_path=True, tolerance=tol_um, layer=gds[0], datatype=gds[1])
         if j - i > 1:
-            path.repetition = gdstk.Repetition(offsets=((dbu[i:j, :2] - dbu[i, :2]) * scale).tolist())
+            path.repetition = gdstk.Repetition(offsets=((dbu[i + 1 : j, :2] - dbu[i, :2]) * scale).tolist())
         out.append(path)
     return out
 

@@ -38,7 +38,7 @@ def test_cli_writes_the_three_files(kind, tmp_path, capsys):
     args = ["gds", kind, "--pdk", "asap7", "--out", str(tmp_path)]
     args += ["--group", "8"] if kind == "compute" else ["--depth", "16", "--width", "4", "--seed", "3"]
     assert main(args) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.gds", "design.lyp", "design.png"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["design.gds", "design.lyp", "design.png", "gds_report.json"]
     assert top_cell_name(tmp_path / "design.gds") == "top"
     assert (tmp_path / "design.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -141,3 +141,18 @@ def test_vias_only_where_a_net_changes_layer(written):
         for (lo, hi), xy in asg.vias_dbu.items():
             assert lo < hi, key
             assert np.unique(xy, axis=0).shape == xy.shape, (key, lo, hi)
+
+
+@pytest.mark.parametrize("key", SMALL, ids=lambda k: "-".join(k))
+def test_every_placed_object_is_drawn_once(written, key):
+    """Instance count under `top` (arrays expanded; via stacks and bit-line contacts aside)
+    = placed objects: a repetition's origin must not be drawn twice."""
+    tech, sm, lib, path, asg = written[key]
+    layout = read_klayout(path)
+    top = layout.top_cell()
+    placed = 0
+    for inst in top.each_inst():
+        name = layout.cell(inst.cell_index).name
+        if not name.startswith("vias_") and not name.endswith("_contact"):
+            placed += inst.cell_inst.size()
+    assert placed == sm.placement.area_um2.size
