@@ -60,15 +60,37 @@ class Placement:
         return shapely.box(self.x0_um + s, self.y0_um + s, self.x1_um - s, self.y1_um - s)
 
 
+def _assign_rows(w: np.ndarray, n_rows: int, sites_per_row: int) -> np.ndarray:
+    """Row of each cell of widths `w` (in fill order): the cumulative width cut into equal
+    shares, except that a row never takes more than it holds (a cut by share alone can
+    overfill a row by up to one cell, which would push cells outside the region)."""
+    start = np.concatenate([[0], np.cumsum(w)[:-1]])
+    share = w.sum() / n_rows
+    row_of = np.minimum((start / share).astype(np.int64), n_rows - 1)
+    if np.all(np.bincount(row_of, weights=w, minlength=n_rows) <= sites_per_row + 1e-9):
+        return row_of
+    # Rare (tight regions): repair sequentially, never moving a cell to an earlier row.
+    out = np.empty_like(row_of)
+    r, fill = 0, 0.0
+    for i, (want, wi) in enumerate(zip(row_of.tolist(), w.tolist())):
+        if want > r:
+            r, fill = want, 0.0
+        if fill + wi > sites_per_row + 1e-9:
+            r, fill = r + 1, 0.0
+        out[i] = r
+        fill += wi
+    if r >= n_rows:
+        raise PlacementError("%d cells (%d sites) do not fit %d rows of %d sites" % (w.size, int(w.sum()), n_rows, sites_per_row))
+    return out
+
+
 def _fill_rows(sites: np.ndarray, region: LogicRegion, sw: float, sh: float):
     """x0, y0 of cells of `sites` widths filled into the region's rows in order."""
     n = sites.size
     if n == 0:
         return np.zeros(0), np.zeros(0)
     start = np.concatenate([[0], np.cumsum(sites)[:-1]])
-    total = int(sites.sum())
-    share = total / region.n_rows
-    row = np.minimum((start / share).astype(np.int64), region.n_rows - 1)
+    row = _assign_rows(sites.astype(np.float64), region.n_rows, region.sites_per_row)
     first = np.searchsorted(row, row, side="left")  # index of the first cell of each cell's row
     k = np.arange(n) - first
     used = np.bincount(row, weights=sites, minlength=region.n_rows)
@@ -92,10 +114,7 @@ def _legalize(tx: np.ndarray, ty: np.ndarray, sites: np.ndarray, region: LogicRe
         return np.zeros(0), np.zeros(0)
     r = region.rect
     by_y = np.lexsort((tx, ty))
-    w = sites[by_y]
-    start = np.concatenate([[0], np.cumsum(w)[:-1]])
-    share = w.sum() / region.n_rows
-    row_of = np.minimum((start / share).astype(np.int64), region.n_rows - 1)
+    row_of = _assign_rows(sites[by_y].astype(np.float64), region.n_rows, region.sites_per_row)
     order = by_y[np.lexsort((tx[by_y], row_of))]
     row = np.sort(row_of)
     w = sites[order].astype(np.float64)
@@ -115,7 +134,9 @@ def _legalize(tx: np.ndarray, ty: np.ndarray, sites: np.ndarray, region: LogicRe
         want = np.clip((tx[order] - r.x0_um) / sw - weff / 2, 0.0, None)
         big = float(spr + weff.sum() + 1.0)
         x = before + np.maximum.accumulate(want - before + row * big) - row * big
-        x = np.minimum(x, spr - after)
+        # spr - after can fall a rounding error below the row start when the row is full
+        # (the weff sum equals spr only up to float error): clamp at the row start.
+        x = np.maximum(np.minimum(x, spr - after), 0.0)
     x = np.floor(x + 1e-9)
     x0 = np.empty(n)
     y0 = np.empty(n)
