@@ -30,7 +30,6 @@ from romalayout.place.rules import Targets, default_rules
 from romalayout.tech import load_technology
 
 PDKS = ("sky130", "asap7")
-CHIP_DEPTH = 14236
 
 
 def chip_depth() -> int:
