@@ -202,6 +202,13 @@ class Occupancy:
         i, j = self._range(tr, a0, a1, spacing)
         return all(n == net for n in tr[2][i:j])
 
+    def blockers(self, key: int, a0: int, a1: int, net: int, spacing: int) -> list:
+        """[(key, start, end)] of the blocks of other nets (or mixed) that make the
+        interval not free."""
+        tr = self._track(key)
+        i, j = self._range(tr, a0, a1, spacing)
+        return [(key, s, e) for s, e, n in zip(tr[0][i:j], tr[1][i:j], tr[2][i:j]) if n != net]
+
     def add(self, key: int, a0: int, a1: int, net: int, spacing: int) -> None:
         self._insert(self._track(key), a0, a1, net, spacing)
 
