@@ -7,7 +7,8 @@ weights, in ASAP7 and SKY130, taken through every stage into out/demo/:
                             design.gds, design.lyp, design.png              (romalayout gds)
     out/demo/chip/          the chip model's figures and data               (romalayout chip figures)
 
-then prints a side-by-side summary. About a minute on a 2-core machine.
+then prints a side-by-side summary. About a minute on a 2-core machine (most of it drawing
+the GDS routes on tracks).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from romalayout.cli import main as romalayout
 
 OUT = Path(__file__).resolve().parents[1] / "out" / "demo"
-DEPTH, WIDTH, SEED = 1024, 64, 1
+DEPTH, WIDTH, SEED = 256, 64, 1
 
 
 def run(*args: str) -> None:
