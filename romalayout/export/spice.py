@@ -2,7 +2,7 @@
 CDL subcircuits, inlined; array devices at transistor level (M lines); bitcells as X lines
 of a 6T subcircuit written here.
 
-Conventions (per PDK, in _PDK below; from the raw CDL files):
+Conventions (per PDK, in the [spice] table of pdk/<name>/pdk.toml; from the raw CDL files):
 - SKY130 CDL (sky130_fd_sc_hd__merged.cdl) gives W/L in microns without a unit and the LVS
   model names (nfet_01v8, pfet_01v8_hvt, special_nfet_01v8); we write `u` units and the
   simulation names with the sky130_fd_pr__ prefix. Array devices: sky130_fd_pr__nfet_01v8 /
@@ -31,34 +31,14 @@ from romalayout.errors import InputError
 from romalayout.fileio import atomic_write_text
 from romalayout.netlist.ir import CONST0, CONST1, NO_NET, Netlist
 
-_PDK = {
-    "sky130": {
-        "cdl": "raw/sky130_fd_sc_hd__merged.cdl",
-        "model_prefix": "sky130_fd_pr__",
-        "length_unit": "u",
-        "nmos": ("sky130_fd_pr__nfet_01v8", "w=0.42u l=0.15u"),
-        "pmos": ("sky130_fd_pr__pfet_01v8", "w=0.42u l=0.15u"),
-        "ground": ("VGND", "VNB"),
-        "power": ("VPWR", "VPB"),
-    },
-    "asap7": {
-        "cdl": "raw/CDL/LVS/asap7sc7p5t_28_R.cdl",
-        "model_prefix": "",
-        "length_unit": "",
-        "nmos": ("nmos_rvt", "w=27n l=20n"),
-        "pmos": ("pmos_rvt", "w=27n l=20n"),
-        "ground": ("VSS",),
-        "power": ("VDD",),
-    },
-}
 _KEEP_PARAMS = ("w", "l", "m")
 BITCELL_SUBCKT = "romalayout_bitcell6t"
 
 
 def _pdk(tech) -> dict:
-    if tech is None or tech.name not in _PDK:
-        raise InputError("SPICE export: PDK %r, expected one of %s" % (getattr(tech, "name", None), ", ".join(_PDK)))
-    return _PDK[tech.name]
+    if tech is None or not tech.spice:
+        raise InputError("SPICE export: PDK %r has no [spice] conventions in its pdk.toml" % (getattr(tech, "name", None),))
+    return tech.spice
 
 
 def read_cdl_subckts(path: Path, names) -> dict[str, tuple[list[str], list[str]]]:

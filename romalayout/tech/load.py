@@ -297,6 +297,23 @@ def _sram6t(table: _Table, name: str, cell_name: str, meta_path: Path) -> float:
     raise TechnologyError("%s: sram6t_cell %r is not a sram6t row of %s" % (meta_path, cell_name, table.path))
 
 
+SPICE_FIELDS = {"cdl": str, "model_prefix": str, "length_unit": str, "nmos": list, "pmos": list, "ground": list, "power": list}
+
+
+def _spice(meta: dict, meta_path: Path) -> dict:
+    """The [spice] table: every field present with the right type (lists become tuples)."""
+    spec = _get(meta, meta_path, "spice", dict)
+    out = {}
+    for key, kind in SPICE_FIELDS.items():
+        if key not in spec:
+            raise TechnologyError("%s: missing field spice.%s" % (meta_path, key))
+        v = spec[key]
+        if not isinstance(v, kind):
+            raise TechnologyError("%s: field spice.%s is %r, expected %s" % (meta_path, key, v, "a list" if kind is list else "a string"))
+        out[key] = tuple(v) if kind is list else v
+    return out
+
+
 def load_technology(name: str, root: Path | str | None = None) -> Technology:
     """Load the PDK called `name` from `root` (default: the repository's pdk/)."""
     root = Path(root) if root is not None else default_pdk_root()
@@ -369,4 +386,5 @@ def load_technology(name: str, root: Path | str | None = None) -> Technology:
         sram6t_cell=sram_cell,
         rom_bitcell=_rom_bitcell(meta, meta_path, metals),
         sources={"pdk_toml": str(meta_path)},
+        spice=_spice(meta, meta_path),
     )

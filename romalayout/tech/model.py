@@ -189,9 +189,11 @@ class Technology:
     sram6t_cell: str
     rom_bitcell: RomBitcell
     sources: Mapping[str, str] = field(default_factory=dict)
+    # SPICE export conventions (pdk.toml [spice]): CDL path, model names, supplies.
+    spice: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self):
-        for name in ("base_layers", "layers", "cells", "roles", "sources"):
+        for name in ("base_layers", "layers", "cells", "roles", "sources", "spice"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
 
     def metal(self, name: str) -> Metal:
