@@ -6,14 +6,11 @@ import klayout.db as kdb
 import pytest
 
 from romalayout.cli import main
-from romalayout.design import build
-from romalayout.gds.adapt import layout_from_sized
 from romalayout.gds.def_ import component_count, def_text, write_def_lef
 from romalayout.gds.lef import cell_lef_path, tech_lef_path
-from romalayout.place.sizing import size_macro
 from romalayout.tech import load_technology
 
-SMALL = [(p, k) for p in ("sky130", "asap7") for k in ("rom", "brom", "sram")]
+from tests.gds.conftest import SMALL
 
 
 def _read(tech, d):
@@ -28,11 +25,8 @@ def _read(tech, d):
 
 
 @pytest.mark.parametrize("key", SMALL, ids=lambda k: "-".join(k))
-def test_klayout_loads_the_def(key, tmp_path):
-    pdk, kind = key
-    tech = load_technology(pdk)
-    sm = size_macro(build(tech, kind, 32, 8, seed=1).netlist, tech)
-    layout = layout_from_sized(sm)
+def test_klayout_loads_the_def(key, tmp_path, small_designs):
+    tech, sm, _, layout = small_designs[key]
     write_def_lef(tech, layout, tmp_path)
     kl = _read(tech, tmp_path)
     top = kl.top_cell()

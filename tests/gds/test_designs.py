@@ -7,26 +7,18 @@ import numpy as np
 import pytest
 
 from romalayout.cli import main
-from romalayout.design import build
-from romalayout.gds.adapt import assigned_routes, layout_from_sized
 from romalayout.gds.check import klayout_areas_um2, library_areas_um2, read_klayout, top_cell_name
 from romalayout.gds.write import build_library, write_gds
-from romalayout.place.sizing import size_macro
 
-SMALL = [("sky130", "rom"), ("sky130", "brom"), ("sky130", "sram"), ("asap7", "rom"), ("asap7", "brom"), ("asap7", "sram")]
+from tests.gds.conftest import SMALL
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory):
+def written(tmp_path_factory, small_designs):
     """(tech, sized macro, gdstk library, path, track assignment) per small design, built once."""
-    from romalayout.tech import load_technology
-
     out = {}
-    for pdk, kind in SMALL:
-        tech = load_technology(pdk)
-        sm = size_macro(build(tech, kind, 32, 8, seed=1).netlist, tech)
-        asg = assigned_routes(sm)
-        lib = build_library(tech, layout_from_sized(sm, assigned=asg))
+    for (pdk, kind), (tech, sm, asg, layout) in small_designs.items():
+        lib = build_library(tech, layout)
         path = tmp_path_factory.mktemp("gds") / ("%s_%s.gds" % (pdk, kind))
         write_gds(lib, path)
         out[(pdk, kind)] = (tech, sm, lib, path, asg)

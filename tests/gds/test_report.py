@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from romalayout.cli import main
-from romalayout.design import build
 from romalayout.gds.adapt import layout_from_sized, route_segments
 from romalayout.gds.areas import TrackCover, disjoint_pieces
 from romalayout.gds.assign import assign_tracks
@@ -16,10 +15,8 @@ from romalayout.gds.check import klayout_areas_um2
 from romalayout.gds.lef import read_lef, tech_lef_path
 from romalayout.gds.report import area_report
 from romalayout.gds.write import build_library, write_gds
-from romalayout.place.sizing import size_macro
-from romalayout.tech import load_technology
 
-SMALL = [(p, k) for p in ("sky130", "asap7") for k in ("rom", "brom", "sram")]
+from tests.gds.conftest import SMALL
 
 
 def _area(pieces):
@@ -60,12 +57,9 @@ def test_track_cover_overlap():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, small_designs):
     out = {}
-    for pdk, kind in SMALL:
-        tech = load_technology(pdk)
-        sm = size_macro(build(tech, kind, 32, 8, seed=1).netlist, tech)
-        layout = layout_from_sized(sm)
+    for (pdk, kind), (tech, sm, _, layout) in small_designs.items():
         path = tmp_path_factory.mktemp("rep") / ("%s_%s.gds" % (pdk, kind))
         write_gds(build_library(tech, layout), path)
         out[(pdk, kind)] = (tech, sm, layout, path)
