@@ -14,7 +14,6 @@ import io
 import sys
 from pathlib import Path
 
-import numpy as np
 
 from romalayout.count import count
 from romalayout.design import build, readback

@@ -1,10 +1,9 @@
-import numpy as np
 
 from romalayout.contents import random_contents
 from romalayout.count import count
 from romalayout.gen import brom, rom
 from romalayout.netlist import CONST0, NetlistBuilder
-from romalayout.netlist.logic import LogicBuilder
+from romalayout.netlist.logic import LogicBuilder, cell_type
 
 
 def test_hand_counted_netlist(sky130):
@@ -28,9 +27,6 @@ def test_hand_counted_netlist(sky130):
 
 def test_fingers_counted_separately(sky130):
     nb = NetlistBuilder("t")
-    lb = LogicBuilder(nb, sky130)
-    from romalayout.netlist.logic import cell_type
-
     nb.add_type(cell_type(sky130, "sky130_fd_sc_hd__inv_16"))
     a, y = nb.new_nets(2)
     nb.add("sky130_fd_sc_hd__inv_16", "periphery", A=a, Y=y)

@@ -70,7 +70,6 @@ def area_power(spec: ChipSpec, l_unit_area_mm2: float | None = None, pdk: str | 
     units = spec.matrix_units
     cell = lambda role: tech.role_cell(role)
     area_um2 = lambda role: cell(role).width_um * cell(role).height_um
-    nand2_um2 = area_um2("nand2")
     logic_util = spec["area.logic_utilization"]
 
     def logic(counts: dict, n: float):

@@ -13,7 +13,6 @@ The result is deterministic: the enumeration order is fixed and ties keep the fi
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass
 

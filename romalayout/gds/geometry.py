@@ -27,7 +27,7 @@ class Tables:
         return np.clip(t, self.t_lo[layer], self.t_hi[layer])
 
 
-def pad_rects(tb: _Tables, pads, owner, net, layer, x, y, lo, hi, skip_wire_space):
+def pad_rects(tb: Tables, pads, owner, net, layer, x, y, lo, hi, skip_wire_space):
     """Rectangles (owner, key, a0, a1, net, spacing) of the pad a stack lo..hi puts on
     `layer` at (x, y) (all arrays), projected onto the tracks they come close to: wire space
     (band = width / 2) unless skip_wire_space, and pad space (band = widest pad) on layers

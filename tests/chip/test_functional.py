@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from romalayout import lunit
 from romalayout.chip.functional import fp8_e4m3, group_error_stats, run_agreement
