@@ -16,22 +16,18 @@ import numpy as np
 
 from romalayout.gds.assign import Assigned, RouteSegments, assign_tracks
 from romalayout.gds.cells import default_vias
-from romalayout.gds.layout import ORIENTS, CellInstances, DeviceGrid, Layout, Rects, ViaStack, Wires
-from romalayout.gds.lef import read_lef, tech_lef_path
+from romalayout.gds.layout import CellInstances, DeviceGrid, Layout, Rects, ViaStack, Wires
+from romalayout.gds.lef import cell_lef_path, read_lef, tech_lef_path
+from romalayout.gds.pins import row_orientations, with_pin_access
 from romalayout.netlist.ir import NO_NET
 
 
 def _cells(sm) -> CellInstances | None:
-    nl, pl, part, fp = sm.netlist, sm.placement, sm.partition, sm.floorplan
+    nl, pl, part = sm.netlist, sm.placement, sm.partition
     idx = np.concatenate([part.logic[n] for n in sorted(part.logic)]) if part.logic else np.zeros(0, np.int64)
     if not idx.size:
         return None
-    orient = np.zeros(nl.n_instances, np.int64)
-    sh = sm.tech.site_height_um
-    for name, region in fp.logic.items():
-        sel = part.logic[name]
-        row = np.rint((pl.y0_um[sel] - region.rect.y0_um) / sh).astype(np.int64)
-        orient[sel] = np.where(row % 2 == 1, ORIENTS.index("FS"), ORIENTS.index("N"))
+    orient = row_orientations(sm)
     idx = np.sort(idx)
     types = nl.inst_type[idx]
     uniq, inv = np.unique(types, return_inverse=True)
@@ -79,12 +75,23 @@ def route_segments(rt) -> RouteSegments:
     return RouteSegments(rt.x0_um, rt.y0_um, rt.x1_um, rt.y1_um, rt.layer, rt.net, rt.is_trunk)
 
 
-def assigned_routes(sm) -> Assigned:
-    """Track-assigned wires and vias of a sized macro (romalayout.gds.assign)."""
+def assignment_inputs(sm) -> tuple:
+    """assign_tracks' arguments after tech for a sized macro: segments (standard-cell branches
+    starting at their LEF pin shapes, pins.py), region width and height, default vias,
+    standard-cell regions."""
     fp = sm.floorplan
     cells = [(r.rect.x0_um, r.rect.y0_um, r.rect.x1_um, r.rect.y1_um) for _, r in sorted(fp.logic.items())]
     vias = default_vias(sm.tech, read_lef(tech_lef_path(sm.tech)).vias)
-    return assign_tracks(sm.tech, route_segments(sm.routes), fp.region.width_um, fp.region.height_um, vias, cells)
+    names = {sm.netlist.types[int(t)].name for t in np.unique(sm.netlist.inst_type)}
+    macros = read_lef(cell_lef_path(sm.tech), names).macros if cells else {}
+    seg = with_pin_access(sm, macros) if macros else route_segments(sm.routes)
+    return seg, fp.region.width_um, fp.region.height_um, vias, cells
+
+
+def assigned_routes(sm, **options) -> Assigned:
+    """Track-assigned wires and vias of a sized macro (romalayout.gds.assign; options go to
+    assign_tracks)."""
+    return assign_tracks(sm.tech, *assignment_inputs(sm), **options)
 
 
 def wires_and_vias(tech, asg: Assigned) -> tuple[tuple[Wires, ...], tuple[ViaStack, ...], tuple[Rects, ...]]:

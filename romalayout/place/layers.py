@@ -59,4 +59,4 @@ def assign_layers(tech: Technology, routes: Routes, regions: dict[str, Rect], pl
             bounds = np.cumsum(room) / room.sum() * seg_len.sum()
             k = np.minimum(np.searchsorted(bounds, mid, side="right"), idx.size - 1)
             layer[sel[order]] = idx[k]
-    return Routes(routes.x0_um, routes.y0_um, routes.x1_um, routes.y1_um, layer, routes.hpwl_um, routes.method, routes.net, routes.is_trunk)
+    return Routes(routes.x0_um, routes.y0_um, routes.x1_um, routes.y1_um, layer, routes.hpwl_um, routes.method, routes.net, routes.is_trunk, routes.pin)

@@ -45,6 +45,7 @@ class Routes:
     method: str = METHOD
     net: np.ndarray | None = None  # net index per segment (wire capacitance per net, vias, GDS)
     is_trunk: np.ndarray | None = None  # True for a net's trunk, False for a pin branch
+    pin: np.ndarray | None = None  # netlist pin index of a branch's pin end; -1 for a trunk
 
     def per_net_length_um(self, n_nets: int) -> np.ndarray:
         """Total routed length of each net (all layers)."""
@@ -55,8 +56,11 @@ class Routes:
         return self.y0_um == self.y1_um
 
     def subset(self, mask: np.ndarray) -> "Routes":
+        def cut(a):
+            return None if a is None else a[mask]
+
         return Routes(self.x0_um[mask], self.y0_um[mask], self.x1_um[mask], self.y1_um[mask], self.layer[mask], self.hpwl_um, self.method,
-                      None if self.net is None else self.net[mask], None if self.is_trunk is None else self.is_trunk[mask])
+                      cut(self.net), cut(self.is_trunk), cut(self.pin))
 
     @property
     def length_um(self) -> np.ndarray:
@@ -64,7 +68,7 @@ class Routes:
 
 
 def _pins(netlist: Netlist):
-    """(instance, net, is-row-pin) per pin, without unconnected and constant pins."""
+    """(instance, net, is-row-pin, pin index) per pin, without unconnected and constant pins."""
     npins = np.diff(netlist.pin_offset)
     inst = np.repeat(np.arange(netlist.n_instances, dtype=np.int64), npins)
     k = np.arange(netlist.n_pins, dtype=np.int64) - netlist.pin_offset[inst]
@@ -74,7 +78,7 @@ def _pins(netlist: Netlist):
     keep = net > 1
     inst, net = inst[keep], net[keep]
     flag = flags[type_start[netlist.inst_type[inst]] + k[keep]]
-    return inst, net, flag
+    return inst, net, flag, np.flatnonzero(keep)
 
 
 def _medians(net: np.ndarray, v: np.ndarray, n_nets: int) -> np.ndarray:
@@ -105,7 +109,7 @@ def _line_slots(net, key, flag_sel, n_nets):
 def estimate_routes(netlist: Netlist, tech: Technology, part: Partition, pl: Placement) -> Routes:
     """Segments for every net of `netlist` placed as `pl` (see the module docstring)."""
     n_nets = netlist.n_nets
-    inst, net, flag = _pins(netlist)
+    inst, net, flag, pin_index = _pins(netlist)
     px, py = pl.cx_um[inst], pl.cy_um[inst]
     arow = np.full(netlist.n_instances, -1, dtype=np.int64)
     acol = np.full(netlist.n_instances, -1, dtype=np.int64)
@@ -183,5 +187,6 @@ def estimate_routes(netlist: Netlist, tech: Technology, part: Partition, pl: Pla
     layer = np.concatenate([t_layer, b_layer])
     seg_net = np.concatenate([tn, bn])
     is_trunk = np.concatenate([np.ones(tn.size, bool), np.zeros(bn.size, bool)])
+    seg_pin = np.concatenate([np.full(tn.size, -1, np.int64), pin_index[keep]])
     nz = (x1 - x0) + (y1 - y0) > 1e-9
-    return Routes(x0[nz], y0[nz], x1[nz], y1[nz], layer[nz], hpwl, METHOD, seg_net[nz], is_trunk[nz])
+    return Routes(x0[nz], y0[nz], x1[nz], y1[nz], layer[nz], hpwl, METHOD, seg_net[nz], is_trunk[nz], seg_pin[nz])

@@ -123,18 +123,11 @@ def test_all_routes_keep_spacing(written, key):
 def test_ripup_is_what_clears_the_sram(written):
     """Without rip-up rounds the SKY130 SRAM keeps clashing segments; with them none, and
     the rounds (seeded shuffles included) give the same wires every time."""
-    from romalayout.gds.adapt import route_segments
-    from romalayout.gds.assign import assign_tracks
-    from romalayout.gds.cells import default_vias
-    from romalayout.gds.lef import read_lef, tech_lef_path
+    from romalayout.gds.adapt import assigned_routes
 
     tech, sm, lib, path, asg = written[("sky130", "sram")]
-    fp = sm.floorplan
-    cells = [(r.rect.x0_um, r.rect.y0_um, r.rect.x1_um, r.rect.y1_um) for _, r in sorted(fp.logic.items())]
-    args = (tech, route_segments(sm.routes), fp.region.width_um, fp.region.height_um,
-            default_vias(tech, read_lef(tech_lef_path(tech)).vias), cells)
-    assert assign_tracks(*args, rounds=0).illegal > 0
-    again = assign_tracks(*args)
+    assert assigned_routes(sm, rounds=0).illegal > 0
+    again = assigned_routes(sm)
     assert again.illegal == asg.illegal == 0
     assert sorted(again.wires_dbu) == sorted(asg.wires_dbu)
     for m in asg.wires_dbu:

@@ -44,6 +44,16 @@ def test_bridges_close_a_same_net_gap_only():
     assert bl.tolist() == [1] and rects.tolist() == [[100, -10, 130, 50]]
 
 
+def test_bridges_fill_a_notch_beside_an_offset_pad():
+    # A pad of net 1 whose top overlaps, 20 away, the lower end of a vertical wire of net 1
+    # on another centre line (the notch KLayout flagged beside a pin stack): bridged over the
+    # overlap only; a diagonal neighbour (no overlap) and the other net are left alone.
+    layer, net = _a(1, 1, 1, 1), _a(1, 1, 1, 2)
+    x0, y0, x1, y1 = _a(0, 300, 460, 320), _a(0, 345, 1020, 0), _a(280, 440, 560, 400), _a(370, 1000, 1100, 30)
+    bl, rects = same_net_bridges(layer, net, x0, y0, x1, y1, _a(0, 140))
+    assert bl.tolist() == [1] and rects.tolist() == [[280, 345, 300, 370]]
+
+
 @pytest.mark.parametrize("pdk", ["sky130", "asap7"])
 def test_two_nets_on_one_line_get_separate_tracks(pdk, request):
     """Two horizontal trunks estimated on the same y, with vertical branches: assigned to
