@@ -56,11 +56,14 @@ def _reference(cell: gdstk.Cell, origins_um: np.ndarray, rotation: float = 0.0, 
     return ref
 
 
-def _grid_reference(cell: gdstk.Cell, grid, mask: np.ndarray) -> gdstk.Reference | None:
-    """Reference `cell` at the sites where mask is true: an AREF if all are, else offsets."""
+def _grid_reference(cell: gdstk.Cell, grid, mask: np.ndarray, dbu_per_um: float) -> gdstk.Reference | None:
+    """Reference `cell` at the sites where mask is true: an AREF if all are and both pitches
+    are whole database units, else offsets (an AREF stores only its corners: an off-grid pitch
+    would put its inner copies off their sites, and KLayout splits such arrays with a warning)."""
     if not mask.any():
         return None
-    if mask.all():
+    on_grid = all(abs(p * dbu_per_um - round(p * dbu_per_um)) < 1e-6 for p in (grid.pitch_x_um, grid.pitch_y_um))
+    if mask.all() and on_grid:
         ref = gdstk.Reference(cell, (grid.x_um, grid.y_um))
         ref.repetition = gdstk.Repetition(columns=grid.cols, rows=grid.rows, spacing=(grid.pitch_x_um, grid.pitch_y_um))
         return ref
@@ -138,8 +141,8 @@ def build_library(tech, layout: Layout) -> gdstk.Library:
                 made[grid.kind] = leaf.rom_device_cells(tech, grid.kind)
             leaves.extend(made[grid.kind])
         cells = made[grid.kind]
-        for ref in (_grid_reference(cells[0], grid, grid.state > 0),
-                    _grid_reference(cells[1], grid, grid.state == 2) if len(cells) > 1 else None):
+        for ref in (_grid_reference(cells[0], grid, grid.state > 0, tech.dbu_per_um),
+                    _grid_reference(cells[1], grid, grid.state == 2, tech.dbu_per_um) if len(cells) > 1 else None):
             if ref is not None:
                 top.add(ref)
 

@@ -88,6 +88,26 @@ def test_hierarchy_keeps_a_full_grid_one_reference(asap7):
     assert {c.name for c in lib.cells} == {"top", "rom_nmos", "rom_nmos_contact"}
 
 
+def test_an_off_grid_pitch_keeps_every_device_on_its_site(asap7, tmp_path):
+    """A grid pitch that is not whole database units (an edge-device row: the edge width over
+    the devices per row) is not written as an AREF, whose inner copies would sit off their
+    sites (KLayout splits such arrays with a warning): every instance lands on its site."""
+    import numpy as np
+
+    from romalayout.gds.layout import DeviceGrid
+
+    pitch = 1.0 / 3.0
+    grid = DeviceGrid("nmos", 0.1, 0.2, pitch, 0.054, np.full((2, 7), 1, np.int8), 0.054, 0.054)
+    path = tmp_path / "g.gds"
+    write_gds(build_library(asap7, Layout("g", 3, 1, grids=(grid,))), path)
+    layout = read_klayout(path)
+    insts = list(layout.cell("top").each_inst())
+    assert not any(i.is_regular_array() for i in insts)
+    got = sorted((i.trans.disp.x, i.trans.disp.y) for i in insts)
+    want = sorted((round((0.1 + c * pitch) * 4000), round((0.2 + r * 0.054) * 4000)) for r in range(2) for c in range(7))
+    assert got == want
+
+
 def test_deterministic_bytes(asap7, tmp_path):
     a, b = tmp_path / "a.gds", tmp_path / "b.gds"
     write_gds(build_library(asap7, synthetic_layout(asap7)), a)
