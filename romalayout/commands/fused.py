@@ -73,8 +73,12 @@ def run(args) -> int:
             from romalayout.commands.gds import write_views
             from romalayout.fused.layouts import layout_of
 
+            drawn: dict = {}
             for r in results:
-                write_views(tech, layout_of(r), d / r.name)
+                lay = layout_of(r, drawn)
+                write_views(tech, lay, d / r.name)
+                tracks = dict(lay.tracks)
+                print("%-13s GDS: %d route segments illegal (clashing: drawn and counted), %d moved" % (r.name, tracks.get("illegal", 0), tracks.get("moved", 0)))
     for dj in rep["designs"]:
         print("%-13s %s: %12.1f um^2  %9.4g mW  base %.3f" % (dj["name"], tech.name, dj["area_um2"], dj["power_mw"], dj["base_utilization"]))
     s = rep["fused_saving"].get("brom+compute", {})

@@ -19,14 +19,6 @@ from romalayout.gds.layout import CellInstances, DeviceGrid, Layout
 from romalayout.netlist.ir import NO_NET
 
 
-def _shifted_rects(lay: Layout, dx: float) -> dict:
-    """The `rects` field (same-net bridges), shifted, when this Layout version has it."""
-    rects = getattr(lay, "rects", None)
-    if not rects:
-        return {}
-    return {"rects": tuple(replace(r, rects_um=r.rects_um + np.array([dx, 0.0, dx, 0.0])) for r in rects)}
-
-
 def _shift(lay: Layout, dx: float) -> Layout:
     cells = None
     if lay.cells is not None:
@@ -36,7 +28,8 @@ def _shift(lay: Layout, dx: float) -> Layout:
     wires = tuple(replace(w, segments_um=w.segments_um + np.array([dx, 0.0, dx, 0.0])) for w in lay.wires)
     vias = tuple(replace(v, xy_um=v.xy_um + np.array([dx, 0.0])) for v in lay.vias)
     regions = tuple((n, x0 + dx, y0, x1 + dx, y1) for n, x0, y0, x1, y1 in lay.regions)
-    return replace(lay, cells=cells, grids=grids, wires=wires, vias=vias, regions=regions, **_shifted_rects(lay, dx))
+    rects = tuple(replace(r, rects_um=r.rects_um + np.array([dx, 0.0, dx, 0.0])) for r in lay.rects)
+    return replace(lay, cells=cells, grids=grids, wires=wires, vias=vias, regions=regions, rects=rects)
 
 
 def side_by_side(left: Layout, right: Layout, name: str) -> Layout:
@@ -49,9 +42,11 @@ def side_by_side(left: Layout, right: Layout, name: str) -> Layout:
         cells = CellInstances(macros, idx, np.concatenate([c.x_um for c in parts]), np.concatenate([c.y_um for c in parts]),
                               np.concatenate([c.orient for c in parts]))
     regions = tuple(("memory." + n, *xy) for n, *xy in left.regions) + tuple(("compute." + n, *xy) for n, *xy in r.regions)
-    extra = {"rects": tuple(getattr(left, "rects", ())) + tuple(r.rects)} if hasattr(left, "rects") else {}
-    return replace(left, name=name, width_um=left.width_um + right.width_um, height_um=max(left.height_um, right.height_um), cells=cells,
-                   grids=left.grids + r.grids, wires=left.wires + r.wires, vias=left.vias + r.vias, regions=regions, **extra)
+    counts = dict(left.tracks)
+    for k, v in r.tracks:
+        counts[k] = counts.get(k, 0) + v
+    return replace(left, name=name, tracks=tuple(counts.items()), width_um=left.width_um + right.width_um, height_um=max(left.height_um, right.height_um), cells=cells,
+                   grids=left.grids + r.grids, wires=left.wires + r.wires, vias=left.vias + r.vias, regions=regions, rects=left.rects + r.rects)
 
 
 def fused_layout(sm, name: str = "fused") -> Layout:
@@ -71,10 +66,17 @@ def fused_layout(sm, name: str = "fused") -> Layout:
     return replace(lay, grids=tuple(grids) + others)
 
 
-def layout_of(result) -> Layout:
-    """The Layout of one design of romalayout.fused.designs.evaluate."""
+def layout_of(result, drawn: dict | None = None) -> Layout:
+    """The Layout of one design of romalayout.fused.designs.evaluate. drawn: layouts of the
+    macros already drawn, by id of the sized macro, shared between calls (the separate
+    designs share one compute macro, and its track assignment is the costly part)."""
     name = result.name.replace("+", "_")
     if result.name == "fused":
         return fused_layout(result.macros[0], name)
-    mem, comp = result.macros
-    return side_by_side(layout_from_sized(mem, "memory"), layout_from_sized(comp, "compute"), name)
+    drawn = {} if drawn is None else drawn
+    parts = []
+    for sm, part in zip(result.macros, ("memory", "compute")):
+        if id(sm) not in drawn:
+            drawn[id(sm)] = (sm, layout_from_sized(sm, part))  # sm kept: its id stays unique
+        parts.append(drawn[id(sm)][1])
+    return side_by_side(*parts, name)

@@ -22,6 +22,9 @@ from romalayout.gds.pins import row_orientations, with_pin_access
 from romalayout.netlist.ir import NO_NET
 
 
+TRACK_COUNTS = ("moved", "spilled", "illegal", "unjoined")
+
+
 def _cells(sm) -> CellInstances | None:
     nl, pl, part = sm.netlist, sm.placement, sm.partition
     idx = np.concatenate([part.logic[n] for n in sorted(part.logic)]) if part.logic else np.zeros(0, np.int64)
@@ -107,7 +110,8 @@ def layout_from_sized(sm, name: str = "top", assigned: Assigned | None = None) -
     """A Layout of a sized, placed and route-estimated macro (see the module docstring);
     `assigned`: a track assignment already made (else one is made here)."""
     tech, fp = sm.tech, sm.floorplan
-    wires, vias, rects = wires_and_vias(tech, assigned if assigned is not None else assigned_routes(sm))
+    asg = assigned if assigned is not None else assigned_routes(sm)
+    wires, vias, rects = wires_and_vias(tech, asg)
     regions = []
     if fp.array_rect is not None:
         r = fp.array_rect
@@ -116,4 +120,5 @@ def layout_from_sized(sm, name: str = "top", assigned: Assigned | None = None) -
         r = fp.logic[n].rect
         regions.append((n, r.x0_um, r.y0_um, r.x1_um, r.y1_um))
     reg = fp.region
-    return Layout(name, reg.width_um, reg.height_um, _cells(sm), tuple(_array(sm) + _edge(sm)), wires, vias, tuple(regions), rects)
+    tracks = tuple((k, int(getattr(asg, k))) for k in TRACK_COUNTS)
+    return Layout(name, reg.width_um, reg.height_um, _cells(sm), tuple(_array(sm) + _edge(sm)), wires, vias, tuple(regions), rects, tracks)

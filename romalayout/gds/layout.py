@@ -152,3 +152,6 @@ class Layout:
     # region names such as "array" or "decoder" so the picture explains itself.
     regions: tuple[tuple[str, float, float, float, float], ...] = field(default=())
     rects: tuple[Rects, ...] = ()
+    # Track-assignment counts of the drawn routes (romalayout.gds.assign.Assigned: moved,
+    # spilled, illegal, unjoined), reported in gds_report.json; empty for a hand-made layout.
+    tracks: tuple[tuple[str, int], ...] = ()

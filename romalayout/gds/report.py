@@ -215,6 +215,8 @@ def area_report(tech, layout: Layout, placement: dict | None = None) -> dict:
         "boundary_layer": "%d/%d" % tuple(tech.cell_boundary_gds),
         "layers": layers,
     }
+    if layout.tracks:
+        out["tracks"] = dict(layout.tracks)
     if placement:
         keys = ("area_um2", "width_um", "height_um", "base_utilization", "metal_utilization", "wirelength_um", "hpwl_um", "instances")
         out["placement"] = {k: placement[k] for k in keys if k in placement}
