@@ -1,13 +1,14 @@
 """Pin access: branch pin ends moved from the cell centre (the estimate) onto the LEF pin shape.
 
 The routing estimate puts every pin of a standard cell at the cell's centre, so all pins of a
-cell share one point and their via stacks pile up there (the compute cell's clashes sat
-there). At drawing time each branch that ends on a standard-cell pin is redrawn from that
-pin's access point, the centre of its largest shape on the lowest metal (the cells' pin
-layer: SKY130 li1, ASAP7 M1), mirrored in FS rows, straight to where it met the trunk.
-Pins the estimate left without a branch (a cell centre lying on its net's trunk) get one
-here, so that every standard-cell pin has its stack. Array and edge devices keep their pins
-(their own contacts under the lines).
+cell share one point and their via stacks pile up there. At drawing time each branch that
+ends on a standard-cell pin is redrawn from that pin's access point, on its largest shape on
+the lowest metal (the cells' pin layer: SKY130 li1, ASAP7 M1; mirrored in FS rows), at the
+shape's centre line and as near the trunk as the shape reaches, straight across to the
+trunk. Pins the estimate left without a branch (a cell centre lying on its net's trunk) get
+one here, and nets it left without a trunk (pins on one line across it) a zero-length one,
+so that every standard-cell pin has its stack and every net its trunk. Array and edge
+devices keep their pins (their own contacts under the lines).
 """
 
 from __future__ import annotations
@@ -65,55 +66,88 @@ def pin_shapes_um(sm, macros, pins: np.ndarray):
     return box, ok
 
 
+def _lowest(tech, direction: str) -> int:
+    """The lowest metal above the cells' pin layer running in `direction`."""
+    return min(m.index for m in tech.metals if m.index > 0 and m.direction == direction)
+
+
+def _trunks_for_all(sm, x0, y0, x1, y1, layer, net, trunk, pin):
+    """Segment arrays with a zero-length trunk added for every net of two or more pins that
+    the estimate left without one (its pins on one line across it, or all at one cell centre:
+    a trunk of zero length is not kept there, but the pins' shapes are apart), where its
+    branches meet (the end away from their pin's cell), else at its first pin's cell centre."""
+    nl, pl, tech = sm.netlist, sm.placement, sm.tech
+    pin_net = nl.pin_net.astype(np.int64)
+    n_pins = np.bincount(pin_net[pin_net > 1], minlength=nl.n_nets)
+    has_trunk = np.zeros(nl.n_nets, bool)
+    has_trunk[net[trunk]] = True
+    need = np.flatnonzero((n_pins >= 2) & ~has_trunk)
+    if not need.size:
+        return x0, y0, x1, y1, layer, net, trunk
+    b = np.flatnonzero(~trunk & (pin >= 0))
+    first_b = np.full(nl.n_nets, -1, np.int64)
+    first_b[net[b][::-1]] = b[::-1]
+    first_pin = np.full(nl.n_nets, -1, np.int64)
+    p = np.flatnonzero(pin_net > 1)
+    first_pin[pin_net[p][::-1]] = p[::-1]
+    bi = first_b[need]
+    has_b = bi >= 0
+    bs = np.maximum(bi, 0)
+    p_of = np.where(has_b, pin[bs], first_pin[need])
+    inst = np.searchsorted(nl.pin_offset, p_of, side="right") - 1
+    cx, cy = pl.cx_um[inst], pl.cy_um[inst]
+    vertical_b = has_b & (x0[bs] == x1[bs])  # a vertical branch meets a horizontal trunk
+    horizontal_t = vertical_b | ~has_b
+    jy = np.where(np.abs(y0[bs] - cy) <= np.abs(y1[bs] - cy), y1[bs], y0[bs])
+    jx = np.where(np.abs(x0[bs] - cx) <= np.abs(x1[bs] - cx), x1[bs], x0[bs])
+    tx = np.where(~has_b, cx, np.where(vertical_b, x0[bs], jx))
+    ty = np.where(~has_b, cy, np.where(vertical_b, jy, y0[bs]))
+    tl = np.where(horizontal_t, _lowest(tech, "horizontal"), _lowest(tech, "vertical")).astype(layer.dtype)
+    return (np.r_[x0, tx], np.r_[y0, ty], np.r_[x1, tx], np.r_[y1, ty], np.r_[layer, tl], np.r_[net, need],
+            np.r_[trunk, np.ones(need.size, bool)])
+
+
 def with_pin_access(sm, macros) -> RouteSegments:
-    """sm's route segments with every standard-cell pin of a routed net reached from its
-    LEF pin shape (see the module docstring); trunks and all other segments as estimated."""
-    rt, nl, pl, tech = sm.routes, sm.netlist, sm.placement, sm.tech
-    x0, y0, x1, y1 = (np.asarray(v, np.float64) for v in (rt.x0_um, rt.y0_um, rt.x1_um, rt.y1_um))
-    layer, net, trunk = np.asarray(rt.layer), np.asarray(rt.net, np.int64), np.asarray(rt.is_trunk, bool)
+    """sm's route segments with every standard-cell pin of a net of two or more pins reached
+    from its LEF pin shape (see the module docstring); trunks and all other segments as
+    estimated, plus a zero-length trunk where the estimate had none (_trunks_for_all)."""
+    rt, nl, tech = sm.routes, sm.netlist, sm.tech
     pin = np.asarray(rt.pin, np.int64)
+    x0, y0, x1, y1, layer, net, trunk = _trunks_for_all(
+        sm, *(np.asarray(v, np.float64) for v in (rt.x0_um, rt.y0_um, rt.x1_um, rt.y1_um)),
+        np.asarray(rt.layer), np.asarray(rt.net, np.int64), np.asarray(rt.is_trunk, bool), pin)
+    pin = np.r_[pin, np.full(x0.size - pin.size, -1, np.int64)]
     t = np.flatnonzero(trunk)
     t_of = np.full(nl.n_nets, -1, np.int64)
     t_of[net[t]] = t
 
-    # Every standard-cell pin of a net with a trunk or a branch, once: its estimated branch
-    # (-1: the estimate drew none, the cell centre lying on the trunk).
+    # Every standard-cell pin of a trunked net, once, with its estimated branch (-1: the
+    # estimate drew none, the cell centre lying on the trunk).
     b = np.flatnonzero(~trunk & (pin >= 0))
-    pin_net = nl.pin_net.astype(np.int64)
-    routed = np.zeros(nl.n_nets, bool)
-    routed[net] = True
-    cand = np.flatnonzero((pin_net > 1) & routed[np.maximum(pin_net, 0)])
     seg_of = np.full(nl.n_pins, -1, np.int64)
     seg_of[pin[b]] = b
-    cand = cand[(seg_of[cand] >= 0) | (t_of[pin_net[cand]] >= 0)]
+    pin_net = nl.pin_net.astype(np.int64)
+    cand = np.flatnonzero(pin_net > 1)
+    cand = cand[t_of[pin_net[cand]] >= 0]
     box, ok = pin_shapes_um(sm, macros, cand)
     cand, box = cand[ok], box[ok]
     s = seg_of[cand]
     ts = t_of[pin_net[cand]]
     est = s >= 0
-    # Branch direction: across the trunk; without a trunk, the estimated branch's own.
-    h = np.where(ts >= 0, x0[np.maximum(ts, 0)] == x1[np.maximum(ts, 0)], y0[np.maximum(s, 0)] == y1[np.maximum(s, 0)])
-    # Junction (along the branch): the trunk's track; without a trunk, the estimated
-    # branch's end away from the cell centre (where the estimate put the pin).
-    inst = np.searchsorted(nl.pin_offset, cand, side="right") - 1
-    cx, cy = pl.cx_um[inst], pl.cy_um[inst]
-    se = np.maximum(s, 0)
-    far_x = np.where(np.abs(x0[se] - cx) <= np.abs(x1[se] - cx), x1[se], x0[se])
-    far_y = np.where(np.abs(y0[se] - cy) <= np.abs(y1[se] - cy), y1[se], y0[se])
-    tj = np.where(h, x0[np.maximum(ts, 0)], y0[np.maximum(ts, 0)])
-    j = np.where(ts >= 0, tj, np.where(h, far_x, far_y))
-    # Access point: on the shape, as near the junction as the shape reaches.
-    a_lo, a_hi = np.where(h, box[:, 0], box[:, 1]), np.where(h, box[:, 2], box[:, 3])
-    a = np.clip(j, a_lo, a_hi)
+    # Branch: across its trunk, from the access point to the trunk's line.
+    trunk_h = np.array([m.direction == "horizontal" for m in tech.metals])[layer[ts]]
+    h = ~trunk_h
+    j = np.where(h, x0[ts], y0[ts])
+    # Access point: on the shape, as near the trunk as the shape reaches.
+    a = np.clip(j, np.where(h, box[:, 0], box[:, 1]), np.where(h, box[:, 2], box[:, 3]))
     c = np.where(h, 0.5 * (box[:, 1] + box[:, 3]), 0.5 * (box[:, 0] + box[:, 2]))
     lo, hi = np.minimum(a, j), np.maximum(a, j)
     # Layer: the estimate's; for a new branch the lowest of its direction above the cells'
-    # pin layer; a branch of zero length across a trunk is the pin shape itself, when the pin
-    # layer runs that way (one stack up to the trunk, as a router's pin access would do).
-    d_low = {d: min(m.index for m in tech.metals if m.index > 0 and m.direction == d) for d in ("horizontal", "vertical")}
-    lay = np.where(est, layer[se], np.where(h, d_low["horizontal"], d_low["vertical"]))
+    # pin layer; a branch of zero length is the pin shape itself, when the pin layer runs
+    # across the trunk (one stack up to the trunk, as a router's pin access would do).
+    lay = np.where(est, layer[np.maximum(s, 0)], np.where(h, _lowest(tech, "horizontal"), _lowest(tech, "vertical")))
     pin_layer_h = tech.metals[0].direction == "horizontal"
-    lay = np.where((hi - lo < 1e-9) & (ts >= 0) & (h == pin_layer_h), 0, lay)
+    lay = np.where((hi - lo < 1e-9) & (h == pin_layer_h), 0, lay)
     keep = np.ones(x0.size, bool)
     keep[s[est]] = False  # replaced
     return RouteSegments(np.r_[x0[keep], np.where(h, lo, c)], np.r_[y0[keep], np.where(h, c, lo)],
