@@ -19,11 +19,13 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def write_views(tech, layout, out_dir, placement: dict | None = None, write_def: bool = False) -> dict:
+def write_views(tech, layout, out_dir, placement: dict | None = None, write_def: bool = False, def_nets=None) -> dict:
     """Write design.gds, design.lyp, design.png and gds_report.json of `layout` into
     `out_dir`, atomically as a set (nothing is left on error). `placement`: the placement's
     utilization report (SizedMacro.to_json()) to copy into gds_report.json; write_def: also
-    design.def and design.lef (romalayout/gds/def_.py). Returns sizes and timings."""
+    design.def and design.lef (romalayout/gds/def_.py); def_nets: the connectivity for the
+    DEF's NETS (def_.DefNets, e.g. def_nets_of(sized macro); without it no NETS). Returns
+    sizes and timings."""
     from romalayout.gds.layers import lyp_text
     from romalayout.gds.render import render_png
     from romalayout.gds.report import area_report, write_report
@@ -42,7 +44,7 @@ def write_views(tech, layout, out_dir, placement: dict | None = None, write_def:
         if write_def:
             from romalayout.gds.def_ import write_def_lef
 
-            write_def_lef(tech, layout, d)
+            write_def_lef(tech, layout, d, nets=def_nets)
     return {"gds_bytes": size, "gds_s": t1 - t0, "png_s": t2 - t1, "report_s": time.perf_counter() - t2}
 
 
@@ -56,7 +58,13 @@ def run(args) -> int:
     asg = assigned_routes(sized)
     layout = layout_from_sized(sized, assigned=asg)
     t1 = time.perf_counter()
-    info = write_views(tech, layout, args.out, placement=sized.to_json(), write_def=getattr(args, "write_def", False))
+    write_def = getattr(args, "write_def", False)
+    nets = None
+    if write_def:
+        from romalayout.gds.def_ import def_nets_of
+
+        nets = def_nets_of(sized)
+    info = write_views(tech, layout, args.out, placement=sized.to_json(), write_def=write_def, def_nets=nets)
     print("%s %s: %.1f x %.1f um, GDS %.2f MB -> %s (place %.2f s, gds %.2f s, png %.2f s)"
           % (design.kind, tech.name, layout.width_um, layout.height_um, info["gds_bytes"] / 1e6, args.out,
              t1 - t0, info["gds_s"], info["png_s"]))
