@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import time
 
-from romalayout.commands.options import add_design_options, design_from_args
+from romalayout.commands.options import add_design_options, design_from_args, non_negative_int
+from romalayout.gds.ripup import RIPUP_ROUNDS
 from romalayout.fileio import staged_directory
 
 
@@ -16,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--def", dest="write_def", action="store_true",
                    help="also write design.def and design.lef (placement for KLayout / OpenROAD)")
+    p.add_argument("--ripup-rounds", type=non_negative_int, default=RIPUP_ROUNDS,
+                   help="rip-up and re-route rounds of the track assignment, run when the first pass "
+                        "leaves a few clashes (default %d; more can clear the last ones, ~a first pass each)" % RIPUP_ROUNDS)
     p.set_defaults(func=run)
 
 
@@ -55,7 +59,7 @@ def run(args) -> int:
     tech, design = design_from_args(args)
     t0 = time.perf_counter()
     sized = size_macro(design.netlist, tech)
-    asg = assigned_routes(sized)
+    asg = assigned_routes(sized, rounds=args.ripup_rounds)
     layout = layout_from_sized(sized, assigned=asg)
     t1 = time.perf_counter()
     write_def = getattr(args, "write_def", False)

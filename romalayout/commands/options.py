@@ -19,6 +19,19 @@ def _positive_int(text: str) -> int:
     return v
 
 
+def non_negative_int(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    import argparse
+
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected an integer >= 0, got %r" % text) from None
+    if v < 0:
+        raise argparse.ArgumentTypeError("expected an integer >= 0, got %r" % text)
+    return v
+
+
 def add_design_options(p, kinds=KINDS) -> None:
     """--depth/--width/--seed/--contents/--pdk/--program/--group/--weight-bits and the kind."""
     p.add_argument("kind", choices=kinds, help="design to generate")

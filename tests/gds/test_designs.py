@@ -38,8 +38,27 @@ def test_cli_writes_the_three_files(kind, tmp_path, capsys):
         # violations come with illegal segments reported.
         from romalayout.tech import load_technology
 
-        illegal = int(capsys.readouterr().out.split(" illegal")[0].rsplit(" ", 1)[1])
+        illegal = _printed_illegal(capsys.readouterr().out)
         assert illegal > 0 or not _space_violations(load_technology("asap7"), tmp_path / "design.gds")
+
+
+def _printed_illegal(out: str) -> int:
+    return int(out.split(" illegal")[0].rsplit(" ", 1)[1])
+
+
+def test_cli_ripup_rounds(tmp_path, capsys):
+    """--ripup-rounds 0 leaves the SKY130 SRAM's clashes (tracks printed and in the report);
+    a negative count is refused."""
+    import json
+
+    args = ["gds", "sram", "--depth", "32", "--width", "8", "--seed", "1", "--pdk", "sky130"]
+    assert main(args + ["--ripup-rounds", "0", "--out", str(tmp_path / "a")]) == 0
+    illegal = _printed_illegal(capsys.readouterr().out)
+    assert illegal > 0
+    assert json.loads((tmp_path / "a" / "gds_report.json").read_text())["tracks"]["illegal"] == illegal
+    assert main(args + ["--ripup-rounds", "-1", "--out", str(tmp_path / "b")]) == 2
+    assert "--ripup-rounds: expected an integer >= 0, got '-1'" in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
 
 
 def test_cli_error_leaves_nothing(tmp_path, capsys):
