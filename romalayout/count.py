@@ -146,10 +146,7 @@ def _connectivity(netlist: Netlist) -> tuple[int, int, dict]:
     used[: CONST1 + 1] = False
     # A sink is an input pin (a gate of a device counts as an input).
     is_input = np.concatenate([[d == "input" for d in t.directions] for t in netlist.types] or [[]]).astype(bool)
-    offsets = np.concatenate([[0], np.cumsum([len(t.pins) for t in netlist.types])])
-    pin_type_index = np.repeat(netlist.inst_type, np.diff(netlist.pin_offset)).astype(np.int64)
-    pin_in_type = np.arange(pn.size) - np.repeat(netlist.pin_offset[:-1], np.diff(netlist.pin_offset))
-    sink = is_input[offsets[pin_type_index] + pin_in_type] & (pn > CONST1)
+    sink = is_input[netlist.pin_type_slots()] & (pn > CONST1)
     sinks = np.bincount(pn[sink], minlength=netlist.n_nets)
     for p in netlist.ports:
         if p.direction == "output":

@@ -7,29 +7,24 @@ from romalayout.gen.devices import PROGRAMS
 from romalayout.tech import load_technology
 
 
-def _positive_int(text: str) -> int:
+def _int_at_least(minimum: int, expected: str):
+    """argparse type: an integer >= minimum; the error names the value and what was expected."""
     import argparse
 
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a positive integer, got %r" % text) from None
-    if v < 1:
-        raise argparse.ArgumentTypeError("expected a positive integer, got %r" % text)
-    return v
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            v = None
+        if v is None or v < minimum:
+            raise argparse.ArgumentTypeError("expected %s, got %r" % (expected, text))
+        return v
+
+    return parse
 
 
-def non_negative_int(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    import argparse
-
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected an integer >= 0, got %r" % text) from None
-    if v < 0:
-        raise argparse.ArgumentTypeError("expected an integer >= 0, got %r" % text)
-    return v
+_positive_int = _int_at_least(1, "a positive integer")
+non_negative_int = _int_at_least(0, "an integer >= 0")
 
 
 def add_design_options(p, kinds=KINDS) -> None:

@@ -89,15 +89,13 @@ def def_nets(netlist, cells: np.ndarray) -> DefNets:
     cells = np.asarray(cells, np.int64)
     comp = np.full(nl.n_instances, -1, np.int64)
     comp[cells] = np.arange(cells.size)
-    npins = np.diff(nl.pin_offset)
-    inst = np.repeat(np.arange(nl.n_instances), npins)
+    inst = nl.pin_instances()
     net = np.asarray(nl.pin_net, np.int64)
     keep = (net >= 2) & (comp[inst] >= 0)
     names = np.array([p for t in nl.types for p in t.pins] or [""])
-    type_first = np.concatenate([[0], np.cumsum([len(t.pins) for t in nl.types])])
     p = np.flatnonzero(keep)
     i = inst[p]
-    pin_name = names[type_first[nl.inst_type[i]] + (p - nl.pin_offset[i])]
+    pin_name = names[nl.pin_type_slots()[p]]
     net, i = net[p], comp[i]
     counts = np.bincount(net, minlength=nl.n_nets) if net.size else np.zeros(nl.n_nets, np.int64)
     multi = counts[net] >= 2

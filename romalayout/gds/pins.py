@@ -54,9 +54,8 @@ def pin_shapes_um(sm, macros, pins: np.ndarray):
     """((n, 4) placed x0, y0, x1, y1, ok) of the access shapes of netlist pins `pins`; ok is
     False where the pin is not on a standard cell with a shape on the lowest metal."""
     nl, pl = sm.netlist, sm.placement
-    inst = np.searchsorted(nl.pin_offset, pins, side="right") - 1
-    type_start = np.concatenate([[0], np.cumsum([len(t.pins) for t in nl.types])]).astype(np.int64)
-    r = access_shapes_um(sm.tech, nl, macros)[type_start[nl.inst_type[inst]] + pins - nl.pin_offset[inst]]
+    inst = nl.pin_instances()[pins]
+    r = access_shapes_um(sm.tech, nl, macros)[nl.pin_type_slots()[pins]]
     o = row_orientations(sm)[inst]
     ok = (o >= 0) & ~np.isnan(r[:, 0])
     h = (pl.y1_um - pl.y0_um)[inst]
@@ -94,7 +93,7 @@ def _trunks_for_all(sm, x0, y0, x1, y1, layer, net, trunk, pin):
     has_b = bi >= 0
     bs = np.maximum(bi, 0)
     p_of = np.where(has_b, pin[bs], first_pin[need])
-    inst = np.searchsorted(nl.pin_offset, p_of, side="right") - 1
+    inst = nl.pin_instances()[p_of]
     cx, cy = pl.cx_um[inst], pl.cy_um[inst]
     vertical_b = has_b & (x0[bs] == x1[bs])  # a vertical branch meets a horizontal trunk
     horizontal_t = vertical_b | ~has_b

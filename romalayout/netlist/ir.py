@@ -138,6 +138,18 @@ class Netlist:
                 return p
         raise NetlistError("netlist %r has no port %r" % (self.name, name))
 
+    def pin_instances(self) -> np.ndarray:
+        """The instance of every pin (n_pins,)."""
+        return np.repeat(np.arange(self.n_instances, dtype=np.int64), np.diff(self.pin_offset))
+
+    def pin_type_slots(self) -> np.ndarray:
+        """For every pin, its row in a table of all types' pins laid end to end (types in
+        order, each type's pins in order): where per-type-pin facts (names, directions, LEF
+        shapes) of that pin are."""
+        start = np.concatenate([[0], np.cumsum([len(t.pins) for t in self.types])]).astype(np.int64)
+        inst = self.pin_instances()
+        return start[self.inst_type[inst]] + np.arange(self.n_pins, dtype=np.int64) - self.pin_offset[inst]
+
     def type_pin_matrix(self, type_index: int) -> tuple[np.ndarray, np.ndarray]:
         """(instance indices, nets[k, npins]) for all instances of one type, in instance order."""
         idx = np.flatnonzero(self.inst_type == type_index)

@@ -69,15 +69,12 @@ class Routes:
 
 def _pins(netlist: Netlist):
     """(instance, net, is-row-pin, pin index) per pin, without unconnected and constant pins."""
-    npins = np.diff(netlist.pin_offset)
-    inst = np.repeat(np.arange(netlist.n_instances, dtype=np.int64), npins)
-    k = np.arange(netlist.n_pins, dtype=np.int64) - netlist.pin_offset[inst]
-    type_start = np.concatenate([[0], np.cumsum([len(t.pins) for t in netlist.types])]).astype(np.int64)
+    inst = netlist.pin_instances()
     flags = np.array([is_row_pin(t, p) for t in netlist.types for p in t.pins] or [False])
     net = netlist.pin_net.astype(np.int64)
     keep = net > 1
     inst, net = inst[keep], net[keep]
-    flag = flags[type_start[netlist.inst_type[inst]] + k[keep]]
+    flag = flags[netlist.pin_type_slots()[keep]]
     return inst, net, flag, np.flatnonzero(keep)
 
 

@@ -25,6 +25,24 @@ def test_small_netlist_roundtrip():
         n.pin_net[0] = 3  # read-only
 
 
+def test_pin_instances_and_type_slots():
+    """Each pin's instance, and its row in the types' pins laid end to end (here NAND's A B Y
+    then NMOS's D G S), for instances of both types interleaved."""
+    b = NetlistBuilder("t")
+    b.add_type(NAND)
+    b.add_type(NMOS)
+    a, c, y = b.new_nets(3, "n")
+    b.add("nmos", "array", D=a, G=c, S=y)
+    b.add("nand2", "logic", A=a, B=c, Y=y)
+    b.add("nmos", "array", D=y, G=a, S=c)
+    n = b.build()
+    names = [p for t in n.types for p in t.pins]
+    assert n.pin_instances().tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    got = [(int(i), names[k]) for i, k in zip(n.pin_instances(), n.pin_type_slots())]
+    want = [(i, p) for i in range(n.n_instances) for p in n.types[int(n.inst_type[i])].pins]
+    assert got == want
+
+
 def test_pin_errors():
     b = NetlistBuilder("t")
     b.add_type(NAND)
