@@ -25,13 +25,20 @@ from romalayout.netlist.ir import NO_NET
 TRACK_COUNTS = ("moved", "spilled", "illegal", "unjoined")
 
 
-def _cells(sm) -> CellInstances | None:
-    nl, pl, part = sm.netlist, sm.placement, sm.partition
+def cell_instances(sm) -> np.ndarray:
+    """Instance indices of the standard cells, in the order of Layout.cells (and of the DEF's
+    components): the sorted instances of every logic partition."""
+    part = sm.partition
     idx = np.concatenate([part.logic[n] for n in sorted(part.logic)]) if part.logic else np.zeros(0, np.int64)
+    return np.sort(np.asarray(idx, np.int64))
+
+
+def _cells(sm) -> CellInstances | None:
+    nl, pl = sm.netlist, sm.placement
+    idx = cell_instances(sm)
     if not idx.size:
         return None
     orient = row_orientations(sm)
-    idx = np.sort(idx)
     types = nl.inst_type[idx]
     uniq, inv = np.unique(types, return_inverse=True)
     return CellInstances(tuple(nl.types[int(t)].name for t in uniq), inv, pl.x0_um[idx], pl.y0_um[idx], orient[idx])

@@ -104,16 +104,10 @@ def def_nets(netlist, cells: np.ndarray) -> DefNets:
     return DefNets(net[multi][order], i[multi][order], pin_name[multi][order], type_names[nl.inst_type[cells]])
 
 
-def cell_instances(sm) -> np.ndarray:
-    """Instance indices of the standard cells in Layout.cells order (romalayout/gds/adapt.py
-    _cells: the sorted instances of every logic partition)."""
-    part = sm.partition
-    idx = np.concatenate([part.logic[n] for n in sorted(part.logic)]) if part.logic else np.zeros(0, np.int64)
-    return np.sort(np.asarray(idx, np.int64))
-
-
 def def_nets_of(sm) -> DefNets:
     """DefNets of a sized macro (romalayout.place.sizing.SizedMacro)."""
+    from romalayout.gds.adapt import cell_instances
+
     return def_nets(sm.netlist, cell_instances(sm))
 
 
