@@ -15,6 +15,7 @@ import numpy as np
 
 from romalayout.costs import transistor_costs
 from romalayout.errors import InputError
+from romalayout.gen.macro import PERIPHERY_BLOCKS
 from romalayout.netlist.ir import CONST1, Netlist
 
 BLOCKS = ("array", "decoder", "cgen", "periphery", "compute")
@@ -86,6 +87,9 @@ def count(netlist: Netlist, tech, cost: str = "pdk") -> Counts:
     transistors = {b: 0 for b in BLOCKS}
     for i, name in enumerate(netlist.blocks):
         transistors[name] = int(by_block[i])
+    if netlist.attributes.get("style") == "compiler":
+        # The periphery's blocks are listed on their own; "periphery" is their sum.
+        transistors["periphery"] = sum(transistors.get(b, 0) for b in PERIPHERY_BLOCKS)
     transistors["total"] = int(per_inst.sum())
     fingers = None
     if cost == "pdk":
@@ -100,10 +104,14 @@ def count(netlist: Netlist, tech, cost: str = "pdk") -> Counts:
     if attrs.get("kind") == "brom":
         blocks = attrs["depth"] // 4
         cgen_per_block = transistors["cgen"] // blocks if blocks else 0
+        fold = attrs.get("fold", {"words_per_row": 1, "banks": 1})
+        n = int(fold["words_per_row"])
         extra["num_cgen"] = {
-            "cells_per_block": attrs["num_cgen_cells"],
+            "cells_per_block": attrs["num_cgen_cells"] / n,
             "transistors_per_block": int(cgen_per_block),
-            "sharing": "one CGen per block of four addresses, shared by all W columns; 11 or2 cells reuse each other's outputs",
+            "sharing": "one CGen per block row, shared by its %d block%s side by side and all %d columns; 11 or2 cells reuse "
+                       "each other's outputs%s" % (n, "" if n == 1 else "s", attrs["width"] * n,
+                                                   "; with their sized candidate-line drivers" if attrs.get("style") == "compiler" else ""),
         }
         extra["paper_formula"] = {
             "expression": "D/4 * (W + NUM_CGEN)",

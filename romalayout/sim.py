@@ -2,15 +2,23 @@
 
 Semantics:
 - kind "cell": the cell's Boolean function (the PDK tables' `function` string).
-- kind "nmos": a pull-down onto a precharged line. A net that is the drain (D) of any
-  nmos device whose source is CONST0 is a wired line: during evaluation it is low when any
-  of its devices' gates is high (NOR). Devices with an unconnected drain (NO_NET; a
-  via-programmed 0) do nothing. "pmos" devices are the precharge: their drain is a
-  precharged line (high unless pulled down), and they are off while evaluating.
+- kind "nmos": a switch onto a precharged line. A net that is the drain (D) of any nmos
+  is a wired line: during evaluation it is low when any of its devices has its gate high
+  and its source low (NOR when the sources are CONST0; a pass device of a column mux when
+  the source is another line: the directed model is exact while at most one device on a
+  line conducts from a line, which the one-hot mux selects guarantee). Devices with an
+  unconnected drain (NO_NET; a via-programmed 0) do nothing. "pmos" devices are the
+  precharge: their drain is a precharged line (high unless pulled down), and they are off
+  while evaluating. The Verilog device models use the same rule (export/devices.py).
 - kind "bitcell": a 6T cell with pins WL, BL, BLB whose stored bit comes from `state`;
   while its word line is high it discharges BLB (bit 1) or BL (bit 0).
-Combinational only: a sequential cell is refused. Levels are found once (numpy
-relaxation); each level is evaluated per cell type with one gather and one scatter.
+- storage cells (flip-flops, latches: "sequential[...] Q=IQ"): settled. Each input vector
+  is held for enough clock cycles that every register holds its D input, so a register is
+  evaluated as Q = D (or !D for an inverted output). That is a memory read with registered
+  inputs: an address presented and clocked in. iverilog runs the same netlist with a real
+  clock (romalayout.verify.run_iverilog) to check the timing-free claim.
+Levels are found once (numpy relaxation); each level is evaluated per cell type with one
+gather and one scatter.
 """
 
 from __future__ import annotations
@@ -20,15 +28,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from romalayout.errors import NetlistError, InputError
-from romalayout.netlist.function import parse_function
+from romalayout.netlist.function import parse_function, settled_function
 from romalayout.netlist.ir import CONST0, CONST1, NO_NET, Netlist
 
 ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def _compile_function(function: str, type_name: str):
-    """{output: code} evaluated with the pins bound to uint64 words (see netlist.function)."""
-    return {out: compile(expr, "<%s>" % type_name, "eval") for out, expr in parse_function(function, type_name).items()}
+def _compile_function(function: str, type_name: str, inputs: tuple[str, ...]):
+    """{output: code} evaluated with the pins bound to uint64 words (see netlist.function);
+    a storage cell is compiled settled (Q = D, see the module docstring)."""
+    if function.startswith("sequential"):
+        exprs = settled_function(function, inputs, type_name)
+    else:
+        exprs = parse_function(function, type_name)
+    return {out: compile(expr, "<%s>" % type_name, "eval") for out, expr in exprs.items()}
 
 
 @dataclass(frozen=True)
@@ -54,26 +67,30 @@ class Simulator:
             idx, nets = n.type_pin_matrix(ti)
             if idx.size == 0:
                 continue
+            # Wired devices: (line, gate, tag, source). Column 2 holds the bitcell ordinal (for
+            # `state`), -1 for plain devices; column 3 the net that must be low to pull.
             if t.kind == "cell":
-                self._funcs[ti] = _compile_function(t.function, t.name)
+                ins = tuple(p for p, d in zip(t.pins, t.directions) if d == "input")
+                self._funcs[ti] = _compile_function(t.function, t.name, ins)
                 cells.append((ti, nets))
             elif t.kind == "nmos":
                 d, g, s = (t.pin_index(p) for p in ("D", "G", "S"))
-                keep = (nets[:, d] != NO_NET) & (nets[:, s] == CONST0)
-                wired_dev.append(np.stack([nets[keep, d], nets[keep, g], np.full(keep.sum(), -1)], axis=1))
+                keep = (nets[:, d] != NO_NET) & (nets[:, s] != NO_NET) & (nets[:, s] != CONST1)
+                k = int(keep.sum())
+                wired_dev.append(np.stack([nets[keep, d], nets[keep, g], np.full(k, -1), nets[keep, s]], axis=1))
             elif t.kind == "pmos":
                 # The precharge: it makes its drain a precharged line, never pulls it down.
                 d = nets[:, t.pin_index("D")]
                 d = d[d != NO_NET]
-                wired_dev.append(np.stack([d, np.full(d.size, CONST0), np.full(d.size, -1)], axis=1))
+                wired_dev.append(np.stack([d, np.full(d.size, CONST0), np.full(d.size, -1), np.full(d.size, CONST0)], axis=1))
             elif t.kind == "bitcell":
                 wl, bl, blb = (t.pin_index(p) for p in ("WL", "BL", "BLB"))
-                # column 2 holds the bitcell ordinal (for `state`), -1 for plain devices
                 order = np.arange(idx.size)
-                wired_dev.append(np.stack([nets[:, bl], nets[:, wl], order], axis=1))
-                wired_dev.append(np.stack([nets[:, blb], nets[:, wl], -2 - order], axis=1))
+                zero = np.full(idx.size, CONST0)
+                wired_dev.append(np.stack([nets[:, bl], nets[:, wl], order, zero], axis=1))
+                wired_dev.append(np.stack([nets[:, blb], nets[:, wl], -2 - order, zero], axis=1))
         self.n_bitcells = sum(int((n.inst_type == ti).sum()) for ti, t in enumerate(n.types) if t.kind == "bitcell")
-        dev = np.concatenate(wired_dev) if wired_dev else np.zeros((0, 3), dtype=np.int64)
+        dev = np.concatenate(wired_dev) if wired_dev else np.zeros((0, 4), dtype=np.int64)
         dev = dev[np.argsort(dev[:, 0], kind="stable")]
         self._dev = dev
         self._levelize(cells, dev)
@@ -107,7 +124,7 @@ class Simulator:
                         np.maximum.at(level, o[ok], lv[ok])
                         changed = True
             if dev.size:
-                lv = level[dev[:, 1]] + 1
+                lv = np.maximum(level[dev[:, 1]], level[dev[:, 3]]) + 1
                 if np.any(level[dev[:, 0]] < lv):
                     np.maximum.at(level, dev[:, 0], lv)
                     changed = True
@@ -134,7 +151,7 @@ class Simulator:
             for L in np.unique(dl):
                 sub = dev[dl == L]
                 starts = np.flatnonzero(np.r_[True, sub[1:, 0] != sub[:-1, 0]])
-                self._wired_levels.append((int(L), sub, starts))
+                self._wired_levels.append((int(L), sub, starts, bool(np.any(sub[:, 3] != CONST0))))
         self.depth = int(level.max())
 
     def _prepare(self, inputs, state):
@@ -208,7 +225,7 @@ class Simulator:
             if p.direction == "input":
                 val[list(p.nets)] = _pack(mats[p.name].T)
         env_const = {"_ZERO": np.uint64(0), "_ONES": ONES}
-        events = [(g.level, 0, g) for g in self._groups] + [(L, 1, (sub, st)) for L, sub, st in self._wired_levels]
+        events = [(g.level, 0, g) for g in self._groups] + [(L, 1, (sub, st, src)) for L, sub, st, src in self._wired_levels]
         events.sort(key=lambda e: (e[0], e[1]))
         for _, kind, item in events:
             if kind == 0:
@@ -222,8 +239,10 @@ class Simulator:
                     ok = o >= 0
                     val[o[ok]] = np.broadcast_to(res, (g.nets.shape[0], nw))[ok]
             else:
-                sub, starts = item
+                sub, starts, from_lines = item
                 pulls = val[sub[:, 1]]
+                if from_lines:  # pass devices: only where the source is low
+                    pulls = pulls & ~val[sub[:, 3]]
                 if self.n_bitcells:
                     tag = sub[:, 2]
                     cell = np.where(tag >= 0, tag, -2 - tag)

@@ -1,7 +1,8 @@
 """Checks of exported designs with external tools: iverilog simulation and Yosys `stat`.
 
 run_iverilog mirrors romalayout.sim.Simulator.run (same input and output shapes), so a
-generator's test can compare the two bit for bit. yosys_cmos_transistors runs
+generator's test can compare the two bit for bit. A design with a `clk` input gets real
+clock edges after each vector (the simulator evaluates its registers settled). yosys_cmos_transistors runs
 `stat -tech cmos` of Yosys 0.23 (the version whose cost table romalayout/data/costs/
 yosys_cmos.toml reproduces) on the exported logic blocks.
 """
@@ -22,6 +23,7 @@ from romalayout.netlist.ir import Netlist
 from romalayout.sim import as_bits
 
 YOSYS_VERSION = "0.23"
+CLOCK_PORT = "clk"  # an input port of this name is pulsed after each vector is applied
 
 
 class ToolError(RomalayoutError):
@@ -81,6 +83,10 @@ def _testbench(netlist: Netlist, nvec: int, state_paths: list[str], state) -> st
         lines.append("      %s = vec[k][%d:%d];" % (p.name, lo + p.width - 1, lo))
         lo += p.width
     lines.append("      #1;")
+    if any(p.name == CLOCK_PORT for p in ins):
+        # Registered inputs: clock the vector in (twice, so a second register stage would
+        # also settle), then sample with the clock low.
+        lines.append("      %s = 1'b1; #1; %s = 1'b0; #1; %s = 1'b1; #1; %s = 1'b0; #1;" % ((CLOCK_PORT,) * 4))
     if outs:
         lines.append('      $fdisplay(f, "%s", %s);' % ("%b " * len(outs), ", ".join(p.name for p in outs)))
     lines.append("    end")

@@ -27,6 +27,7 @@ def run(args) -> int:
     tech, design = design_from_args(args)
     t0 = time.perf_counter()
     counts = count(design.netlist, tech, args.cost).to_json()
+    counts.update(design.fold_report())
     if design.contents is not None and not args.no_verify:
         check = readback(design)
         if check["mismatched_bits"]:

@@ -45,12 +45,15 @@ def run(args) -> int:
         raise InputError("placement is not legal: %d overlaps, %d outside (a bug; please report)" % (legal.overlaps, legal.outside))
     report = sized.to_json()
     report["legality"] = legal.to_json()
+    report.update(design.fold_report())
     with staged_directory(args.out) as d:
         (d / "utilization.json").write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
         write_congestion_png(sized, d / "congestion.png")
+    fold = report["fold"]
     print(
-        "%s %s: %.6g um^2 (%.4g x %.4g um), base %.1f%%, binding %s -> %s (%.2f s)"
-        % (design.kind, tech.name, report["area_um2"], report["width_um"], report["height_um"],
+        "%s %s (%s, %d words/row, %d bank%s): %.6g um^2 (%.4g x %.4g um, aspect %.2f), base %.1f%%, binding %s -> %s (%.2f s)"
+        % (design.kind, tech.name, report["style"], fold["words_per_row"], fold["banks"], "" if fold["banks"] == 1 else "s",
+           report["area_um2"], report["width_um"], report["height_um"], report["aspect_ratio"],
            100 * report["base_utilization"], report["binding_layer"], args.out, time.perf_counter() - t0)
     )
     return 0

@@ -13,13 +13,12 @@ The result is deterministic: the enumeration order is fixed and ties keep the fi
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from romalayout.errors import InputError
-from romalayout.netlist.function import parse_function
+from romalayout.netlist.function import parse_function, sequential_output
 
 # Pins of each gate, inputs then the output Y (Yosys simcells.v names and order).
 GATES: dict[str, tuple[str, ...]] = {
@@ -252,22 +251,21 @@ class LeafModel:
         return {o: env[o] for o in self.outputs}
 
 
-_SEQ = re.compile(r"^sequential\[[^\]]*\]\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*IQ\s*$")
-
-
 def _dff_model(cell: str, inputs, outputs, function: str) -> LeafModel:
     """A D flip-flop cell ("sequential[...] Q=IQ"): one $_DFF_P_ on the clock pin, plus a
     $_NOT_ when the output pin is named as an inverted one (QN, Q_N), the PDK's convention
     (ASAP7's DFFHQNx1, whose role binding also marks QN inverted)."""
-    m = _SEQ.match(function)
+    try:
+        out, inverted = sequential_output(function, cell)
+    except InputError:
+        out, inverted = None, False
     clk = [p for p in inputs if "CLK" in p.upper()]
-    if not m or "D" not in inputs or len(clk) != 1 or len(inputs) != 2 or tuple(outputs) != (m.group(1),):
+    if out is None or "D" not in inputs or len(clk) != 1 or len(inputs) != 2 or tuple(outputs) != (out,):
         raise InputError(
             "cell %s: sequential function %r is not a plain D flip-flop (inputs D and CLK, one output =IQ); "
             "no leaf model" % (cell, function)
         )
-    out = m.group(1)
-    if re.search(r"(_N|N)$", out):
+    if inverted:
         gates = ((DFF, (clk[0], "D"), "w0"), ("$_NOT_", ("w0",), out))
         return LeafModel(cell, tuple(inputs), tuple(outputs), ("w0",), gates, ())
     return LeafModel(cell, tuple(inputs), tuple(outputs), (), ((DFF, (clk[0], "D"), out),), ())

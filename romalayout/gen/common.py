@@ -50,8 +50,16 @@ def bit_lines_and_sense(nb: NetlistBuilder, lb: LogicBuilder, width: int) -> np.
 
 
 def add_array(nb: NetlistBuilder, gates: np.ndarray, drains: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> None:
-    """Array nmos devices (source to ground) and their grid positions for placement."""
+    """Array nmos devices (source to ground) and their grid positions for placement (appended
+    to those of earlier calls: a macro with banks adds one array per bank)."""
     n = gates.size
     nb.add_many("nmos", "array", np.stack([drains, gates, np.full(n, CONST0)], axis=1))
-    nb.attributes["array_device_row"] = rows.astype(np.int32)
-    nb.attributes["array_device_col"] = cols.astype(np.int32)
+    append_positions(nb, rows, cols)
+
+
+def append_positions(nb: NetlistBuilder, rows: np.ndarray, cols: np.ndarray) -> None:
+    """Record grid positions of array devices just added, after any recorded before."""
+    for key, v in (("array_device_row", rows), ("array_device_col", cols)):
+        v = np.asarray(v).astype(np.int32)
+        old = nb.attributes.get(key)
+        nb.attributes[key] = v if old is None else np.concatenate([old, v])

@@ -12,6 +12,7 @@ import re
 
 from romalayout.errors import InputError
 
+_SEQUENTIAL = re.compile(r"^sequential\[[^\]]*\]\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*IQ\s*$")
 _TOKEN = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*|[01]|[!&|^()])")
 
 
@@ -43,3 +44,23 @@ def parse_function(function: str, cell: str = "?", inputs: tuple[str, ...] | Non
     if not out:
         raise InputError("cell %s has no function (%r)" % (cell, function))
     return out
+
+
+def sequential_output(function: str, cell: str = "?") -> tuple[str, bool]:
+    """(output pin, inverted) of a storage cell whose function is "sequential[...] OUT=IQ":
+    the output gives the stored bit, inverted when its name says so (QN, Q_N; ASAP7's
+    DFFHQNx1). InputError for any other function."""
+    m = _SEQUENTIAL.match(function)
+    if not m:
+        raise InputError("cell %s: function %r is not a storage cell with one output =IQ" % (cell, function))
+    out = m.group(1)
+    return out, bool(re.search(r"(_N|N)$", out))
+
+
+def settled_function(function: str, inputs: tuple[str, ...], cell: str = "?") -> dict[str, str]:
+    """The steady state of a D flip-flop or D latch with its inputs held over a clock cycle:
+    the output is the D input (inverted for an inverted output). {output: expression}."""
+    out, inverted = sequential_output(function, cell)
+    if "D" not in inputs:
+        raise InputError("cell %s: storage cell without a D input (inputs %s)" % (cell, " ".join(inputs)))
+    return {out: "~ D" if inverted else "D"}

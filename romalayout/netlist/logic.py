@@ -56,21 +56,29 @@ class LogicBuilder:
         self.nb = nb
         self.tech = tech
 
-    def _register(self, role: str):
+    def _register(self, role: str, cell: str | None = None):
         if role not in ROLE_PINS:
             raise NetlistError("unknown logic role %r, expected one of %s" % (role, ", ".join(sorted(ROLE_PINS))))
         if role not in self.tech.roles:
             raise NetlistError("PDK %s binds no cell to role %r" % (self.tech.name, role))
         r = self.tech.roles[role]
+        if cell is not None and cell != r.cell:
+            # Another drive strength of the role's cell: same pins, same function.
+            bound = self.tech.cells[r.cell]
+            other = self.tech.cells.get(cell)
+            if other is None or (other.inputs, other.outputs, other.function) != (bound.inputs, bound.outputs, bound.function):
+                raise NetlistError("cell %r cannot stand for role %s (bound to %s): pins or function differ" % (cell, role, r.cell))
+            r = type(r)(name=r.name, cell=cell, pins=r.pins, invert=r.invert)
         ct = cell_type(self.tech, r.cell)
         self.nb.add_type(ct)
         return r, ct
 
-    def gates(self, role: str, block: str, **inputs) -> dict[str, np.ndarray]:
+    def gates(self, role: str, block: str, cell: str | None = None, **inputs) -> dict[str, np.ndarray]:
         """Add len(inputs[...]) gates of one role at once; return role outputs as net arrays.
 
-        Each keyword is a role input pin with an array (or scalar) of nets; scalars broadcast."""
-        r, ct = self._register(role)
+        Each keyword is a role input pin with an array (or scalar) of nets; scalars broadcast.
+        `cell` picks another drive strength of the role's cell (same pins and function)."""
+        r, ct = self._register(role, cell)
         ins, outs = ROLE_PINS[role]
         if set(inputs) != set(ins):
             raise NetlistError("role %s takes inputs %s, got %s" % (role, ", ".join(ins), ", ".join(sorted(inputs))))

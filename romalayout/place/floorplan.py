@@ -96,10 +96,42 @@ class ArrayGrid:
     # of row r sits at y0 + (r // band_rows) * band_rows * row_pitch + (r % band_rows) * cell_h;
     # band_rows = 1 is the plain grid (each device at the bottom of its own row).
     band_rows: int = 1
+    # Compiler floorplans: a well-tap column tap_w_um wide left of every group of tap_every
+    # columns, and one after the last group (0: no taps). Column c sits after c // tap_every + 1.
+    tap_every: int = 0
+    tap_w_um: float = 0.0
     # Fused floorplans also pack each band's row lines from the band's bottom, row after row
     # at this pitch (row_slots offsets are then relative to it), so that the gate stubs stay
     # short; 0: each row's lines spread over its own row pitch.
     line_pitch_um: float = 0.0
+
+    @property
+    def n_taps(self) -> int:
+        return -(-self.cols // self.tap_every) + 1 if self.tap_every else 0
+
+    @property
+    def width_um(self) -> float:
+        """Columns and tap columns."""
+        return self.cols * self.col_pitch_um + self.n_taps * self.tap_w_um
+
+    @property
+    def height_um(self) -> float:
+        return self.rows * self.row_pitch_um
+
+    def col_x_um(self, cols) -> np.ndarray:
+        """Left edge of array columns `cols` (their devices and their tracks' origin)."""
+        cols = np.asarray(cols)
+        x = self.x0_um + cols * self.col_pitch_um
+        if self.tap_every:
+            x = x + (cols // self.tap_every + 1) * self.tap_w_um
+        return x
+
+    def tap_x_um(self) -> np.ndarray:
+        """Left edge of every tap column."""
+        if not self.tap_every:
+            return np.zeros(0)
+        k = np.arange(self.n_taps)
+        return self.x0_um + np.minimum(k * self.tap_every, self.cols) * self.col_pitch_um + k * self.tap_w_um
 
     def device_y_um(self, rows: np.ndarray) -> np.ndarray:
         """Bottom edge of the devices of array rows `rows`."""
@@ -143,6 +175,14 @@ class Floorplan:
     edge_dev_w_um: float
     edge_dev_h_um: float
     logic: Mapping[str, LogicRegion]
+    ring_um: float = 0.0  # compiler floorplans: the supply ring's width on each side
+    style: str = "array"
+
+    @property
+    def core(self) -> Rect:
+        """The region inside the ring."""
+        r, g = self.region, self.ring_um
+        return Rect(r.x0_um + g, r.y0_um + g, r.x1_um - g, r.y1_um - g)
 
     def regions(self) -> dict[str, Rect]:
         """The rectangles sizing measures: each logic region, and "array" (grid plus edge rows)."""
@@ -186,6 +226,21 @@ def spread_lines(tech: Technology, n_lines: int, layers: tuple[str, ...]) -> tup
     spans = [c * m.pitch_um for c, m in zip(counts, metals)]
     k = int(np.argmax(spans))
     return tuple(slot_layers), spans[k], metals[k].name
+
+
+def nominal_pitches_um(tech: Technology, bitcell: bool, row_lines: int, col_lines: int, rules: RoutingRules | None = None) -> tuple[float, float]:
+    """(row pitch, column pitch) of an array before sizing stretches it: the device (a ROM
+    transistor, or the 6T cell when `bitcell`) or the span of its line tracks, whichever is
+    larger, at the default array metal target of 1.0. Generators size line drivers with it."""
+    from romalayout.place.rules import default_rules
+
+    rules = rules or default_rules(tech)
+    cell_w, cell_h = device_dims_um(tech, "bitcell" if bitcell else "nmos")
+    first_v = rules.logic_vertical[0] if bitcell else tech.rom_bitcell.bitline_layer
+    vlayers = tuple(n for n in rules.vertical if tech.metal(n).index >= tech.metal(first_v).index)
+    rspan = spread_lines(tech, row_lines, rules.horizontal)[1]
+    cspan = spread_lines(tech, col_lines, vlayers)[1]
+    return max(cell_h, rspan), max(cell_w, cspan)
 
 
 def _slots(layers: tuple[str, ...], span_um: float, span_layer: str, pitch_um: float) -> LineSlots:
@@ -235,11 +290,17 @@ def array_grid(netlist: Netlist, tech: Technology, part: Partition, rules: Routi
     With spec.over_cells (a fused floorplan: standard cells under the array's lines) the
     column lines start on the first vertical layer standard cells do not block."""
     kinds = {netlist.types[int(t)].kind for t in np.unique(netlist.inst_type[part.array])}
-    cell_w, cell_h = device_dims_um(tech, "bitcell" if "bitcell" in kinds else "nmos")
     row_lines, col_lines = array_line_counts(netlist, part)
     row_lines = max(row_lines, int(netlist.attributes.get("array_lines_per_row", 0) or 0), 1)
-    col_lines = max(col_lines, 1)
-    if "bitcell" in kinds or spec.over_cells:
+    return grid_from_lines(tech, part.array_rows, part.array_cols, "bitcell" in kinds, row_lines, max(col_lines, 1), rules, spec)
+
+
+def grid_from_lines(tech: Technology, rows: int, cols: int, bitcell: bool, row_lines: int, col_lines: int,
+                    rules: RoutingRules, spec: FloorplanSpec, tap_every: int = 0, tap_w_um: float = 0.0) -> ArrayGrid:
+    """An array grid of rows x cols devices (6T cells when `bitcell`, else ROM transistors)
+    with row_lines lines per row and col_lines per column (see the module docstring)."""
+    cell_w, cell_h = device_dims_um(tech, "bitcell" if bitcell else "nmos")
+    if bitcell or spec.over_cells:
         first_v = rules.logic_vertical[0]
     else:
         first_v = tech.rom_bitcell.bitline_layer
@@ -260,8 +321,8 @@ def array_grid(netlist: Netlist, tech: Technology, part: Partition, rules: Routi
     free_v = [n for n in vlayers if n not in cl]
     stub = free_v[0] if free_v else vlayers[-1]
     return ArrayGrid(
-        rows=part.array_rows,
-        cols=part.array_cols,
+        rows=rows,
+        cols=cols,
         x0_um=0.0,
         y0_um=0.0,
         cell_w_um=cell_w,
@@ -273,6 +334,8 @@ def array_grid(netlist: Netlist, tech: Technology, part: Partition, rules: Routi
         stub_layer=stub,
         row_binding=row_binding,
         col_binding=col_binding,
+        tap_every=tap_every,
+        tap_w_um=tap_w_um,
     )
 
 
@@ -289,7 +352,7 @@ def describe_grid(tech: Technology, grid: ArrayGrid) -> str:
     )
 
 
-def _rows_for_width(total_sites: int, wmax: int, sites_per_row: int, density: float) -> int:
+def rows_for_width(total_sites: int, wmax: int, sites_per_row: int, density: float) -> int:
     """Fewest rows of `sites_per_row` holding total_sites at <= density, with room for the
     row-filling rule of the placer (a row holds its share plus at most one more cell)."""
     n = max(1, math.ceil(total_sites / (sites_per_row * density)))
@@ -298,12 +361,16 @@ def _rows_for_width(total_sites: int, wmax: int, sites_per_row: int, density: fl
     return n
 
 
-def _sites_for_rows(total_sites: int, wmax: int, n_rows: int, density: float) -> int:
+def sites_for_rows(total_sites: int, wmax: int, n_rows: int, density: float) -> int:
     return max(math.ceil(total_sites / (n_rows * density)), math.ceil(total_sites / n_rows) + wmax, 1)
 
 
 def make_floorplan(netlist: Netlist, tech: Technology, part: Partition, rules: RoutingRules, spec: FloorplanSpec) -> Floorplan:
     """Size and position every region for the given spec (pitches, densities)."""
+    if part.style == "compiler":
+        from romalayout.place.compiler import compiler_floorplan
+
+        return compiler_floorplan(netlist, tech, part, rules, spec)
     sw, sh = tech.site_width_um, tech.site_height_um
     logic: dict[str, LogicRegion] = {}
 
@@ -316,7 +383,7 @@ def make_floorplan(netlist: Netlist, tech: Technology, part: Partition, rules: R
         d = spec.region_density("core")
         area = max(total, 1) * sw * sh / d
         n_rows = max(1, round(math.sqrt(area) / sh))
-        spr = _sites_for_rows(total, wmax, n_rows, d)
+        spr = sites_for_rows(total, wmax, n_rows, d)
         rect = Rect(0.0, 0.0, spr * sw, n_rows * sh)
         logic["core"] = LogicRegion("core", rect, n_rows, spr, d)
         return Floorplan(rect, None, None, None, 0, 0.0, 0.0, MappingProxyType(logic))
@@ -336,7 +403,7 @@ def make_floorplan(netlist: Netlist, tech: Technology, part: Partition, rules: R
     if total:
         d = spec.region_density("left")
         n_left = max(1, int(math.floor((array_h + edge_h) / sh + 1e-9)))
-        left_sites = _sites_for_rows(total, wmax, n_left, d)
+        left_sites = sites_for_rows(total, wmax, n_left, d)
     else:
         d, n_left, left_sites = spec.region_density("left"), 0, 0
     left_w = left_sites * sw
@@ -346,7 +413,7 @@ def make_floorplan(netlist: Netlist, tech: Technology, part: Partition, rules: R
     btotal, bwmax = load("bottom")
     width_sites = max(int(math.floor(width / sw + 1e-9)), bwmax, 1)
     bd = spec.region_density("bottom")
-    n_bottom = _rows_for_width(btotal, bwmax, width_sites, bd) if btotal else 0
+    n_bottom = rows_for_width(btotal, bwmax, width_sites, bd) if btotal else 0
     hb = n_bottom * sh
     width = max(width, width_sites * sw if btotal else width)
     height = hb + max(edge_h + array_h, n_left * sh)

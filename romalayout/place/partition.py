@@ -6,6 +6,10 @@
   standard-cell rows: they are drawn by hand next to the bit lines in a real memory.
 - left: standard cells of blocks "decoder" and "cgen" (they drive the array's rows).
 - bottom: every other standard cell (periphery, compute, ...), or "core" when there is no array.
+A compiler-style macro (attribute style "compiler", romalayout.gen.macro) keeps one region
+per periphery block instead: LEFT_STRIPS beside the array, BOTTOM_STRIPS under it; its
+array size comes from the attributes, so a netlist generated without its array devices
+(for planning a fold) partitions the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +27,11 @@ from romalayout.netlist.ir import CellType, Netlist
 from romalayout.tech import Technology
 
 LEFT_BLOCKS = ("decoder", "cgen")
+# Compiler-style strips, nearest the array first.
+LEFT_STRIPS = ("cgen", "wordline_drivers", "row_decoder")
+BOTTOM_STRIPS = ("column_mux", "sense", "io", "control")
+# Edge-row devices, nearest the array first.
+EDGE_BLOCKS = ("precharge", "column_mux", "sense", "io")
 
 
 def is_row_pin(ctype: CellType, pin: str) -> bool:
@@ -43,8 +52,10 @@ class Partition:
     array_rows: int
     array_cols: int
     edge: np.ndarray
-    logic: Mapping[str, np.ndarray]  # "left", "bottom" or "core"
+    logic: Mapping[str, np.ndarray]  # "left", "bottom" or "core"; a compiler macro's strips
     cell_sites: np.ndarray  # per instance: width in sites (0 for devices)
+    style: str = "array"  # "compiler": strips per block (see the module docstring)
+    edge_block: np.ndarray | None = None  # compiler style: block name of each edge device
 
 
 def sram_cell_dims_um(tech: Technology) -> tuple[float, float]:
@@ -89,6 +100,8 @@ def partition(netlist: Netlist, tech: Technology) -> Partition:
     in_array = netlist.inst_block == block_id["array"] if "array" in block_id else np.zeros(netlist.n_instances, bool)
     array = np.flatnonzero(in_array)
     attrs = netlist.attributes
+    if attrs.get("style") == "compiler":
+        return _compiler_partition(netlist, array, in_array, is_cell, cell_sites, block_id)
     if array.size:
         try:
             rows, cols = int(attrs["array_rows"]), int(attrs["array_cols"])
@@ -117,3 +130,36 @@ def partition(netlist: Netlist, tech: Technology) -> Partition:
             raise InputError("netlist %r has transistor devices but no array block to put them next to" % netlist.name)
         logic = {"core": np.flatnonzero(cells)}
     return Partition(array, arow, acol, rows, cols, edge, MappingProxyType(logic), cell_sites)
+
+
+def _compiler_partition(netlist: Netlist, array, in_array, is_cell, cell_sites, block_id) -> Partition:
+    attrs = netlist.attributes
+    try:
+        rows, cols = int(attrs["array_rows"]), int(attrs["array_cols"])
+    except KeyError as e:
+        raise InputError("compiler-style netlist %r has no attribute %s" % (netlist.name, e)) from None
+    if array.size:
+        arow = np.asarray(attrs["array_device_row"], dtype=np.int64)
+        acol = np.asarray(attrs["array_device_col"], dtype=np.int64)
+        if arow.shape != array.shape or acol.shape != array.shape:
+            raise InputError("netlist %r: array_device_row/col have %d/%d entries, expected %d" % (netlist.name, arow.size, acol.size, array.size))
+    else:
+        arow = acol = np.zeros(0, np.int64)
+    names = np.array(netlist.blocks or ["-"])
+    inst_block = names[netlist.inst_block] if netlist.n_instances else np.zeros(0, dtype=names.dtype)
+    edge = np.flatnonzero(~in_array & ~is_cell)
+    rank = {b: k for k, b in enumerate(EDGE_BLOCKS)}
+    order = np.argsort([rank.get(b, len(rank)) for b in inst_block[edge]], kind="stable")
+    edge = edge[order]
+    cells = ~in_array & is_cell
+    logic = {}
+    for b in LEFT_STRIPS + BOTTOM_STRIPS:
+        idx = np.flatnonzero(cells & (inst_block == b))
+        if idx.size:
+            logic[b] = idx
+    stray = np.flatnonzero(cells & ~np.isin(inst_block, LEFT_STRIPS + BOTTOM_STRIPS))
+    if stray.size:
+        raise InputError("compiler-style netlist %r has cells in block %r, expected one of %s"
+                         % (netlist.name, str(inst_block[stray[0]]), ", ".join(LEFT_STRIPS + BOTTOM_STRIPS)))
+    return Partition(array, arow, acol, rows, cols, edge, MappingProxyType(logic), cell_sites,
+                     style="compiler", edge_block=inst_block[edge])

@@ -180,7 +180,7 @@ def place(netlist: Netlist, tech: Technology, part: Partition, fp: Floorplan, im
     if g is not None and part.array.size:
         # The device sits in the lower left of its grid cell; a stretched pitch leaves the
         # rest of the cell to the lines above it.
-        x0[part.array] = g.x0_um + part.array_col * g.col_pitch_um
+        x0[part.array] = g.col_x_um(part.array_col)
         y0[part.array] = g.device_y_um(part.array_row)
         w[part.array] = g.cell_w_um
         h[part.array] = g.cell_h_um

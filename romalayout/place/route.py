@@ -142,7 +142,7 @@ def estimate_routes(netlist: Netlist, tech: Technology, part: Partition, pl: Pla
         cnets, ccol, crank = _line_slots(net, acol[inst], csel, n_nets)
         slot = crank % len(g.col_slots.layers)
         kind[cnets] = 2
-        trunk_pos[cnets] = g.x0_um + ccol * g.col_pitch_um + np.asarray(g.col_slots.offsets_um)[slot]
+        trunk_pos[cnets] = g.col_x_um(ccol) + np.asarray(g.col_slots.offsets_um)[slot]
         trunk_layer[cnets] = np.array([tech.metal(n).index for n in g.col_slots.layers], np.int16)[slot]
 
     logic_pin = kind[net] == 0

@@ -20,10 +20,12 @@ import math
 import numpy as np
 
 from romalayout.netlist.ir import Netlist
+from romalayout.place.compiler import breakdown_um2
 from romalayout.place.floorplan import Floorplan, FloorplanSpec, describe_grid, make_floorplan
 from romalayout.place.partition import Partition, partition
 from romalayout.place.layers import assign_layers
 from romalayout.place.placer import Placement, place
+from romalayout.place.plan import aspect_ratio
 from romalayout.place.route import Routes, estimate_routes
 from romalayout.place.rules import RoutingRules, Targets, default_rules
 from romalayout.place.utilization import Blockage, RectUsage, Utilization, blockages, rect_usage, utilization
@@ -74,6 +76,10 @@ class SizedMacro:
             "area_um2": round(fp.region.area_um2, 6),
             "width_um": round(fp.region.width_um, 6),
             "height_um": round(fp.region.height_um, 6),
+            "aspect_ratio": round(aspect_ratio(fp.region.width_um, fp.region.height_um), 6),
+            "breakdown_um2": {k: round(v, 6) for k, v in breakdown_um2(fp, self.partition).items()},
+            "style": self.partition.style,
+            "fold": dict(self.netlist.attributes.get("fold", {"words_per_row": 1, "banks": 1})),
             "base_utilization": round(u.base_utilization, 6),
             "metal_utilization": r6(u.metal_utilization()),
             "wirelength_um": {k: round(v, 3) for k, v in u.wirelength_um().items()},
@@ -102,7 +108,12 @@ class SizedMacro:
                 "col_lines": {"layers": list(g.col_slots.layers)},
                 "stub_layer": g.stub_layer,
                 "derivation": describe_grid(tech, g),
+                "tap_columns": {"every_cols": g.tap_every, "count": g.n_taps, "width_um": g.tap_w_um},
             }
+        if fp.style == "compiler":
+            out["power_grid"] = tech.macro.power.to_json()
+            if "drivers" in self.netlist.attributes:
+                out["drivers"] = self.netlist.attributes["drivers"]
         return out
 
 

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from romalayout.errors import TechnologyError
+from romalayout.tech.macro import load_macro_rules
 from romalayout.tech.model import BaseLayer, Cell, CutLayer, Metal, Role, RomBitcell, Technology
 
 ENV_ROOT = "ROMALAYOUT_PDK_ROOT"
@@ -232,8 +233,21 @@ def _cells(table: _Table, liberty: dict) -> dict[str, Cell]:
             leakage_nw=lib.get("leakage_nw"),
             input_cap_pf=lib.get("input_cap_pf", {}),
             e_int_fj=lib.get("e_int_fj"),
+            gate_size=_gate_size(r),
         )
     return cells
+
+
+def _gate_size(row: dict) -> float | None:
+    """The cell's summed gate size: total_w_um (SKY130 CDL widths) or total_nfin (ASAP7 fins)."""
+    for col in ("total_w_um", "total_nfin"):
+        v = (row.get(col) or "").strip()
+        if v:
+            try:
+                return float(v)
+            except ValueError:
+                raise TechnologyError("cells.csv: %s of %s is %r, expected a number" % (col, row.get("name"), v)) from None
+    return None
 
 
 def _roles(meta: dict, meta_path: Path, cells: dict) -> dict[str, Role]:
@@ -387,4 +401,5 @@ def load_technology(name: str, root: Path | str | None = None) -> Technology:
         rom_bitcell=_rom_bitcell(meta, meta_path, metals),
         sources={"pdk_toml": str(meta_path)},
         spice=_spice(meta, meta_path),
+        macro=load_macro_rules(meta, meta_path, cells, {m.name for m in metals}),
     )

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from romalayout.tech.macro import MacroRules
+
 
 @dataclass(frozen=True)
 class Metal:
@@ -93,6 +95,9 @@ class Cell:
     leakage_nw: float | None
     input_cap_pf: Mapping[str, float]
     e_int_fj: float | None  # internal energy per output transition (Liberty mid point)
+    # Summed gate size of the cell's transistors in the PDK's sizing unit (cells.csv
+    # total_w_um for SKY130, total_nfin for ASAP7); None when the CDL gives neither.
+    gate_size: float | None = None
 
     @property
     def area_um2(self) -> float:
@@ -112,6 +117,7 @@ class Cell:
             "leakage_nw": self.leakage_nw,
             "input_cap_pf": dict(self.input_cap_pf),
             "e_int_fj": self.e_int_fj,
+            "gate_size": self.gate_size,
         }
 
 
@@ -191,6 +197,8 @@ class Technology:
     sources: Mapping[str, str] = field(default_factory=dict)
     # SPICE export conventions (pdk.toml [spice]): CDL path, model names, supplies.
     spice: Mapping[str, object] = field(default_factory=dict)
+    # Memory-macro facts (pdk.toml [macro]): driver cells, taps, power ring and straps.
+    macro: MacroRules | None = None
 
     def __post_init__(self):
         for name in ("base_layers", "layers", "cells", "roles", "sources", "spice"):
@@ -230,4 +238,5 @@ class Technology:
                 "rom_um2": round(self.rom_bitcell.area_um2, 9),
                 "rom": self.rom_bitcell.to_json(),
             },
+            "macro": self.macro.to_json() if self.macro else None,
         }

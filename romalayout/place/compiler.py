@@ -1,0 +1,169 @@
+"""The floorplan of a compiler-style memory macro (romalayout.gen.macro) and its area breakdown.
+
+    +--------------------------------------------------------+
+    | ring: VDD and VSS rails on each side                    |
+    |  +------------+------------+------+-------------------+ |
+    |  | row        | wordline   | cgen | array: tap column | |
+    |  | decoder    | drivers    |      | every 2 x tap     | |
+    |  |            |            |      | distance          | |
+    |  |            |            |      +-------------------+ |
+    |  |            |            |      | edge rows:        | |
+    |  |            |            |      | precharge, mux... | |
+    |  +------------+------------+------+-------------------+ |
+    |  | column_mux strip (full core width)                  | |
+    |  | sense strip                                          | |
+    |  | io strip                                             | |
+    |  | control strip                                        | |
+    |  +-----------------------------------------------------+ |
+    +--------------------------------------------------------+
+
+Left strips are as tall as the array and its edge rows (pitch-matched to the rows they
+drive, as compilers place decoders), or taller when that makes the macro smaller (small
+arrays); each strip's width follows from its cells at its density. Bottom strips span the core's width. Array pitches as in floorplan.py, plus a
+well-tap column (the PDK's tap cell) so that no device is farther than the PDK's tap
+distance from one. The ring's width per side comes from pdk.toml [macro.power].
+Every square micron of the macro lands in exactly one breakdown entry: the block regions,
+"array" (the device grid without taps), "power" (ring and tap columns) and "channels"
+(what the rectangles leave empty: where a strip is shorter than the core, say).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from types import MappingProxyType
+
+import numpy as np
+
+from romalayout.netlist.ir import Netlist
+from romalayout.place.floorplan import Floorplan, FloorplanSpec, LogicRegion, Rect, grid_from_lines, rows_for_width, sites_for_rows
+from romalayout.place.partition import BOTTOM_STRIPS, EDGE_BLOCKS, LEFT_STRIPS, Partition, device_dims_um
+from romalayout.place.rules import RoutingRules
+from romalayout.tech import Technology
+
+BREAKDOWN_KEYS = ("array", "row_decoder", "wordline_drivers", "column_mux", "precharge", "sense", "cgen", "control", "io", "power", "channels")
+
+
+def tap_every(tech: Technology, col_pitch_um: float) -> int:
+    """Columns between tap columns: every device within the tap distance of one."""
+    return max(1, int(math.floor(2 * tech.macro.tap_distance_um / col_pitch_um + 1e-9)))
+
+
+def compiler_floorplan(netlist: Netlist, tech: Technology, part: Partition, rules: RoutingRules, spec: FloorplanSpec) -> Floorplan:
+    """Position the array, its edge rows, the strips and the ring (see the module docstring)."""
+    from romalayout.gen.drivers import macro_rules
+
+    macro = macro_rules(tech)
+    attrs = netlist.attributes
+    sw, sh = tech.site_width_um, tech.site_height_um
+    bitcell = attrs.get("kind") == "sram"
+    row_lines = max(int(attrs.get("array_lines_per_row", 1)), 1)
+    g = grid_from_lines(tech, part.array_rows, part.array_cols, bitcell, row_lines, 2 if bitcell else 1, rules, spec)
+    g = replace(g, tap_every=tap_every(tech, g.col_pitch_um), tap_w_um=tech.cells[macro.tap_cell].width_um)
+    ring = macro.power.ring_um
+    array_w, array_h = g.width_um, g.height_um
+
+    dev_w, dev_h = device_dims_um(tech, "nmos")
+    per_row = max(1, int(math.floor(array_w / dev_w + 1e-9)))
+    n_edge = int(part.edge.size)
+    edge_h = math.ceil(n_edge / per_row) * dev_h if n_edge else 0.0
+
+    def load(name):
+        sites = part.cell_sites[part.logic[name]]
+        return int(sites.sum()), int(sites.max())
+
+    def strips(n_left: int):
+        """(left strips, left width, width in sites, bottom strips, bottom height) for left
+        strips n_left rows high."""
+        left = []
+        for name in LEFT_STRIPS:
+            if name in part.logic:
+                total, wmax = load(name)
+                d = spec.region_density(name)
+                left.append((name, sites_for_rows(total, wmax, n_left, d), d))
+        left_w = sum(k for _, k, _ in left) * sw
+        width_sites = max([int(math.floor((left_w + array_w) / sw + 1e-9))] + [load(n)[1] for n in BOTTOM_STRIPS if n in part.logic])
+        bottom = []
+        for name in BOTTOM_STRIPS:
+            if name in part.logic:
+                total, wmax = load(name)
+                d = spec.region_density(name)
+                bottom.append((name, rows_for_width(total, wmax, width_sites, d), d))
+        return left, left_w, width_sites, bottom, sum(k for _, k, _ in bottom) * sh
+
+    def area(n_left: int) -> float:
+        left, left_w, width_sites, bottom, hb = strips(n_left)
+        return max(left_w + array_w, width_sites * sw) * (hb + max(edge_h + array_h, n_left * sh if left else 0.0))
+
+    # The left strips are pitch-matched to the array (as tall as it) unless taller strips,
+    # with empty space beside the array, give a smaller macro: small arrays, whose drivers
+    # would otherwise make a strip many times wider than the array.
+    n_min = max(1, int(math.floor((array_h + edge_h) / sh + 1e-9)))
+    tries = sorted({n_min + (n_min * k) // 8 for k in range(25)} | {n_min + k for k in range(25)})
+    n_left = min(tries, key=lambda n: (area(n), n))
+    left, left_w, width_sites, bottom, hb = strips(n_left)
+    core_w = max(left_w + array_w, width_sites * sw)
+    core_h = hb + max(edge_h + array_h, n_left * sh if left else 0.0)
+
+    logic: dict[str, LogicRegion] = {}
+    y = ring
+    for name, n, d in reversed(bottom):  # the last strip (control) at the bottom
+        logic[name] = LogicRegion(name, Rect(ring, y, ring + width_sites * sw, y + n * sh), n, width_sites, d)
+        y += n * sh
+    x = ring + left_w
+    for name, k, d in left:  # cgen nearest the array
+        logic[name] = LogicRegion(name, Rect(x - k * sw, ring + hb, x, ring + hb + n_left * sh), n_left, k, d)
+        x -= k * sw
+    x0, y0 = ring + left_w, ring + hb
+    g = replace(g, x0_um=x0, y0_um=y0 + edge_h)
+    return Floorplan(
+        region=Rect(0.0, 0.0, core_w + 2 * ring, core_h + 2 * ring),
+        grid=g,
+        array_rect=Rect(x0, y0 + edge_h, x0 + array_w, y0 + edge_h + array_h),
+        edge_rect=Rect(x0, y0, x0 + array_w, y0 + edge_h) if n_edge else None,
+        edge_per_row=per_row,
+        edge_dev_w_um=dev_w,
+        edge_dev_h_um=dev_h,
+        logic=MappingProxyType(dict(sorted(logic.items()))),
+        ring_um=ring,
+        style="compiler",
+    )
+
+
+def breakdown_um2(fp: Floorplan, part: Partition) -> dict[str, float]:
+    """Area of the macro per BREAKDOWN_KEYS entry; the entries sum to the macro's area."""
+    out = {k: 0.0 for k in BREAKDOWN_KEYS}
+    g = fp.grid
+    if fp.style != "compiler":
+        return _array_style_breakdown(fp, part)
+    if g is not None:
+        out["array"] = g.cols * g.col_pitch_um * g.height_um
+        out["power"] += g.n_taps * g.tap_w_um * g.height_um
+    out["power"] += fp.region.area_um2 - fp.core.area_um2
+    for name, region in fp.logic.items():
+        out[name] += region.rect.area_um2
+    if fp.edge_rect is not None and part.edge.size:
+        names, counts = np.unique(part.edge_block, return_counts=True)
+        for name, c in zip(names.tolist(), counts.tolist()):
+            key = name if name in out else "io"
+            out[key] += fp.edge_rect.area_um2 * c / part.edge.size
+    out["channels"] = fp.region.area_um2 - sum(v for k, v in out.items() if k != "channels")
+    return out
+
+
+def _array_style_breakdown(fp: Floorplan, part: Partition) -> dict[str, float]:
+    """The array style's coarse split: grid, edge rows (precharge and sense devices) as
+    "precharge", the left strip as "row_decoder" (it holds the decoder and any CGen), the
+    bottom strip as "sense" (the periphery cells), the rest "channels"."""
+    out = {k: 0.0 for k in BREAKDOWN_KEYS}
+    if fp.grid is not None:
+        out["array"] = fp.grid.width_um * fp.grid.height_um
+    if fp.edge_rect is not None:
+        out["precharge"] = fp.edge_rect.area_um2
+    for name, region in fp.logic.items():
+        out[{"left": "row_decoder", "bottom": "sense", "core": "channels"}.get(name, "channels")] += region.rect.area_um2
+    out["channels"] = fp.region.area_um2 - sum(v for k, v in out.items() if k != "channels")
+    return out
+
+
+__all__ = ["BREAKDOWN_KEYS", "EDGE_BLOCKS", "breakdown_um2", "compiler_floorplan", "tap_every"]
