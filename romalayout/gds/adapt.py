@@ -53,11 +53,16 @@ def _array(sm) -> list[DeviceGrid]:
     state = np.zeros((g.rows, g.cols), np.int8)
     if "bitcell" in kinds:
         state[part.array_row, part.array_col] = 1
-        return [DeviceGrid("sram6t", g.x0_um, g.y0_um, g.col_pitch_um, g.row_pitch_um, state, g.cell_w_um, g.cell_h_um)]
-    # Pin 0 of an array transistor is its drain (D G S); NO_NET = the via left out.
-    drain = nl.pin_net[nl.pin_offset[part.array]]
-    state[part.array_row, part.array_col] = np.where(drain != NO_NET, 2, 1)
-    return [DeviceGrid("nmos", g.x0_um, g.y0_um, g.col_pitch_um, g.row_pitch_um, state)]
+        kind, dims = "sram6t", (g.cell_w_um, g.cell_h_um)
+    else:
+        # Pin 0 of an array transistor is its drain (D G S); NO_NET = the via left out.
+        drain = nl.pin_net[nl.pin_offset[part.array]]
+        state[part.array_row, part.array_col] = np.where(drain != NO_NET, 2, 1)
+        kind, dims = "nmos", (None, None)
+    # One grid per run of columns between tap columns (the whole array without taps).
+    step = g.tap_every or g.cols
+    return [DeviceGrid(kind, float(g.col_x_um(c)), g.y0_um, g.col_pitch_um, g.row_pitch_um, state[:, c : c + step], *dims)
+            for c in range(0, g.cols, step)]
 
 
 def _edge(sm) -> list[DeviceGrid]:
@@ -113,6 +118,22 @@ def wires_and_vias(tech, asg: Assigned) -> tuple[tuple[Wires, ...], tuple[ViaSta
     return wires, vias, rects
 
 
+def ring_rects(tech, fp) -> tuple[Rects, ...]:
+    """A compiler floorplan's supply ring: per side a VDD and a VSS rail (pdk.toml
+    [macro.power]), top and bottom on the ring's horizontal layer, left and right on its
+    vertical one, from the macro's edge inwards: rail, spacing, rail, spacing, core."""
+    if fp.ring_um <= 0 or tech.macro is None:
+        return ()
+    pg = tech.macro.power
+    w, s, r = pg.rail_width_um, pg.rail_spacing_um, fp.region
+    h, v = [], []
+    for k in range(2):
+        a = k * (w + s)
+        h += [(r.x0_um + a, r.y0_um + a, r.x1_um - a, r.y0_um + a + w), (r.x0_um + a, r.y1_um - a - w, r.x1_um - a, r.y1_um - a)]
+        v += [(r.x0_um + a, r.y0_um + a, r.x0_um + a + w, r.y1_um - a), (r.x1_um - a - w, r.y0_um + a, r.x1_um - a, r.y1_um - a)]
+    return (Rects(pg.ring_layers[0], np.array(h)), Rects(pg.ring_layers[1], np.array(v)))
+
+
 def layout_from_sized(sm, name: str = "top", assigned: Assigned | None = None) -> Layout:
     """A Layout of a sized, placed and route-estimated macro (see the module docstring);
     `assigned`: a track assignment already made (else one is made here)."""
@@ -127,5 +148,6 @@ def layout_from_sized(sm, name: str = "top", assigned: Assigned | None = None) -
         r = fp.logic[n].rect
         regions.append((n, r.x0_um, r.y0_um, r.x1_um, r.y1_um))
     reg = fp.region
+    rects = rects + ring_rects(tech, fp)
     tracks = tuple((k, int(getattr(asg, k))) for k in TRACK_COUNTS)
     return Layout(name, reg.width_um, reg.height_um, _cells(sm), tuple(_array(sm) + _edge(sm)), wires, vias, tuple(regions), rects, tracks)
