@@ -96,12 +96,17 @@ def read_inputs(design: Design) -> tuple[dict, np.ndarray | None]:
     state = None
     if design.kind == "sram":
         inputs.update({"din": np.zeros((depth, width), dtype=bool), "we": np.zeros(depth, dtype=np.int64)})
-        attrs = design.netlist.attributes
-        if "bitcell_word" in attrs:
-            state = design.contents[np.asarray(attrs["bitcell_word"]), np.asarray(attrs["bitcell_bit"])]
-        else:
-            state = design.contents.ravel()
+        state = bitcell_state(design.netlist, design.contents)
     return inputs, state
+
+
+def bitcell_state(netlist: Netlist, contents: np.ndarray) -> np.ndarray:
+    """The SRAM bitcells' bits in instance order: a folded macro records which word and bit
+    each cell holds (bitcell_word / bitcell_bit); the unfolded array is row-major."""
+    attrs = netlist.attributes
+    if "bitcell_word" in attrs:
+        return contents[np.asarray(attrs["bitcell_word"]), np.asarray(attrs["bitcell_bit"])]
+    return contents.ravel()
 
 
 def readback(design: Design, batch_vectors: int = 4096) -> dict:

@@ -36,6 +36,10 @@ def register(sub) -> None:
         ("array-metal-target", 1.00, "track use by array lines"),
     ):
         p.add_argument("--" + name, type=float, default=default, help="%s ceiling (default %.2f)" % (what, default))
+    p.add_argument("--style", choices=("compiler", "array"), default="compiler",
+                   help="compiler (default): each memory a folded macro with periphery and supply ring (the fused cell "
+                        "gets a ring too); array: the bare unfolded arrays, as estimated before folding")
+    p.add_argument("--max-aspect", type=float, default=2.0, help="largest aspect ratio of a memory macro's fold (default 2.0)")
     p.add_argument("--gds", action="store_true", help="also write DIR/<design>/design.gds, .lyp and .png")
     p.add_argument("--out", required=True, help="output directory")
     p.set_defaults(func=run)
@@ -57,7 +61,10 @@ def run(args) -> int:
     tech = load_technology(args.pdk)
     rules = default_rules(tech, args.max_layer)
     t0 = time.perf_counter()
-    sl = make_slice(tech, args.depth, args.group, args.weight_bits, args.seed, args.cycles, targets, rules, args.frequency_mhz)
+    if not args.max_aspect >= 1.0:
+        raise InputError("--max-aspect must be >= 1 (long side / short side), got %r" % args.max_aspect)
+    sl = make_slice(tech, args.depth, args.group, args.weight_bits, args.seed, args.cycles, targets, rules, args.frequency_mhz,
+                    style=args.style, max_aspect=args.max_aspect)
     results = evaluate(sl, seed=args.seed)
     bad = [r.name for r in results if not r.extra["function"]["ok"]]
     if bad:

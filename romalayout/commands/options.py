@@ -67,12 +67,17 @@ def add_fold_options(p) -> None:
     p.add_argument("--banks", type=int, choices=BANKS, help="banks (default: chosen with --words-per-row)")
     p.add_argument("--max-aspect", type=_aspect, default=2.0,
                    help="largest aspect ratio (long / short side) the chosen fold may have (default 2.0)")
+    p.add_argument("--leaf-cells", default="derived",
+                   help="array leaf cells: derived (default: the ROM cell from the design rules, the PDK's 6T cell) "
+                        "or a set of pdk/<pdk>/leaf_cells.toml (sky130: openram, OpenRAM 1.2.48's measured cells)")
 
 
 def design_from_args(args):
     """(Technology, Design) from parsed design options; a compiler-style memory gets the fold
     the options pin or, for what they leave open, the one romalayout.place.plan chooses."""
-    tech = load_technology(args.pdk)
+    from romalayout.tech.leaf import with_leaf_cells
+
+    tech = with_leaf_cells(load_technology(args.pdk), getattr(args, "leaf_cells", "derived"))
     style = getattr(args, "style", "array")
     common = dict(seed=args.seed, contents_path=args.contents, program=args.program, group=args.group, weight_bits=args.weight_bits)
     if style != "compiler" or args.kind == "compute":

@@ -142,6 +142,25 @@ class Slice:
     x: np.ndarray
     frequency_mhz: float | None
     _compute_macro: SizedMacro | None = None
+    # "array": bare arrays (the estimate before folding); "compiler": folded macros with their
+    # periphery and ring (romalayout.gen.macro), each memory's fold chosen as `place` does.
+    style: str = "array"
+    max_aspect: float = 2.0
+    _folds: dict = field(default_factory=dict)
+
+    def fold(self, kind: str):
+        """The compiler-style fold of memory `kind` (None in the array style)."""
+        if self.style != "compiler":
+            return None
+        if kind not in self._folds:
+            from romalayout.place.plan import choose_fold
+
+            self._folds[kind] = choose_fold(self.tech, kind, self.bits, self.max_aspect, rules=self.rules, targets=self.targets)[0]
+        return self._folds[kind]
+
+    def ring_um(self) -> float:
+        """The supply ring a compiler-style macro gets on each side (0 in the array style)."""
+        return self.tech.macro.power.ring_um if self.style == "compiler" else 0.0
 
     def compute_macro(self) -> SizedMacro:
         if self._compute_macro is None:
@@ -171,7 +190,7 @@ def _check_function(sl: Slice, lunit: Netlist, seed: int) -> dict:
 
 def separate(sl: Slice, kind: str, with_power: bool = True, seed: int = 0) -> Result:
     """memory + compute as two sized macros side by side."""
-    mem_nl = memory_netlist(sl.tech, kind, sl.bits)
+    mem_nl = memory_netlist(sl.tech, kind, sl.bits, sl.fold(kind))
     lunit, cmap = compose(mem_nl, sl.compute_netlist, "lunit_" + kind)
     mem = size_macro(mem_nl, sl.tech, sl.targets, sl.rules)
     comp = sl.compute_macro()
@@ -199,14 +218,18 @@ def separate(sl: Slice, kind: str, with_power: bool = True, seed: int = 0) -> Re
 
 def fused(sl: Slice, with_power: bool = True, seed: int = 0) -> Result:
     """B-ROM and compute in one fused region."""
-    mem_nl = memory_netlist(sl.tech, "brom", sl.bits)
+    mem_nl = memory_netlist(sl.tech, "brom", sl.bits, sl.fold("brom"))
     lunit, _ = compose(mem_nl, sl.compute_netlist, "lunit_fused")
     sm = size_fused(lunit, sl.tech, sl.targets, sl.rules)
     u = sm.utilization
     legal = check_legality(sm.placement)
+    # A compiler-style fused cell is a macro too: its supply ring is added around the region.
+    r, g = sm.floorplan.region, sl.ring_um()
+    area = (r.width_um + 2 * g) * (r.height_um + 2 * g)
     extra = {
-        "layout": "one fused region: B-ROM devices in bands, all standard cells in the site rows between them",
-        "bbox_area_um2": round(sm.floorplan.region.area_um2, 3),
+        "layout": "one fused region: B-ROM devices in bands, all standard cells in the site rows between them"
+                  + (", in a supply ring of %.4g um per side" % g if g else ""),
+        "bbox_area_um2": round(area, 3),
         "macros": {"fused": _macro_json(sm)},
         "fused": fused_detail(sm),
         "legality": legal.to_json(),
@@ -216,7 +239,7 @@ def fused(sl: Slice, with_power: bool = True, seed: int = 0) -> Result:
     if with_power:
         power = _power(sl, lunit, wire_caps(sm, lunit.n_nets))
         extra["function"] = _check_function(sl, lunit, seed)
-    return Result("fused", sm.floorplan.region.area_um2, power, u.base_utilization, u.metal_utilization(), [sm], extra)
+    return Result("fused", area, power, u.base_utilization * r.area_um2 / area, u.metal_utilization(), [sm], extra)
 
 
 def _macro_json(sm: SizedMacro) -> dict:
@@ -239,7 +262,8 @@ def control(sl: Slice) -> dict:
 
 
 def make_slice(tech: Technology, depth: int, group: int, weight_bits: int, seed: int = 0, cycles: int = 256,
-               targets: Targets | None = None, rules: RoutingRules | None = None, frequency_mhz: float | None = None) -> Slice:
+               targets: Targets | None = None, rules: RoutingRules | None = None, frequency_mhz: float | None = None,
+               style: str = "array", max_aspect: float = 2.0) -> Slice:
     from romalayout.fused.lunit_netlist import check_config, random_groups
     from romalayout.gen import compute
     from romalayout.place.rules import default_rules
@@ -250,7 +274,7 @@ def make_slice(tech: Technology, depth: int, group: int, weight_bits: int, seed:
     addr = rng.integers(0, depth, cycles)
     x = random_activations(cycles, group, seed + 2)
     return Slice(tech, depth, group, weight_bits, bits, compute.generate(tech, group, weight_bits), targets or Targets(),
-                 rules or default_rules(tech), addr, x, frequency_mhz)
+                 rules or default_rules(tech), addr, x, frequency_mhz, style=style, max_aspect=max_aspect)
 
 
 def evaluate(sl: Slice, names=DESIGNS, with_power: bool = True, seed: int = 0) -> list[Result]:

@@ -51,7 +51,15 @@ def random_activations(n: int, group: int, seed: int) -> np.ndarray:
     return rng.standard_normal((n, group)).astype(np.float16)
 
 
-def memory_netlist(tech: Technology, kind: str, bits: np.ndarray) -> Netlist:
+def memory_netlist(tech: Technology, kind: str, bits: np.ndarray, fold=None) -> Netlist:
+    """The memory of an L-unit slice: the bare array (fold None) or the compiler-style macro
+    under `fold` (romalayout.gen.macro)."""
+    if kind not in MEMORIES:
+        raise InputError("memory kind must be one of %s, got %r" % (", ".join(MEMORIES), kind))
+    if fold is not None:
+        from romalayout.gen import macro
+
+        return macro.generate(tech, kind, bits, fold)
     if kind == "rom":
         from romalayout.gen import rom
 
@@ -130,10 +138,14 @@ def stimulus(lunit: Netlist, bits: np.ndarray, addr: np.ndarray, x_fp16: np.ndar
     inputs = {"addr": np.asarray(addr, dtype=np.int64), "x": compute.input_vectors(x_fp16, np.zeros_like(x_fp16, dtype=np.int64), np.zeros(len(addr), np.int64), np.zeros(len(addr), np.float16), 2)["x"]}
     state = None
     names = {p.name for p in lunit.ports}
+    if "clk" in names:  # registered address: the simulator settles it (romalayout.sim)
+        inputs["clk"] = np.zeros(len(addr), dtype=np.int64)
     if "we" in names:
+        from romalayout.design import bitcell_state
+
         inputs["we"] = np.zeros(len(addr), dtype=np.int64)
         inputs["din"] = np.zeros((len(addr), bits.shape[1]), dtype=bool)
-        state = bits.ravel()
+        state = bitcell_state(lunit, bits)
     return inputs, state
 
 

@@ -28,6 +28,8 @@ def report(sl: Slice, results: list[Result], ctrl: dict | None = None) -> dict:
             "depth": sl.depth, "width": int(sl.bits.shape[1]), "group": sl.group, "weight_bits": sl.weight_bits,
             "bits": int(sl.bits.size), "frequency_mhz": sl.frequency_mhz or tech.frequency_default_mhz, "vdd_v": tech.vdd_v,
             "targets": sl.targets.to_json(), "max_layer": sl.rules.max_layer,
+            "style": sl.style,
+            "folds": {k: f.to_json() for k, f in sorted(sl._folds.items())},
         },
         "stimulus": sl.stimulus_text,
         "wire_capacitance": layer_caps(tech)[1],

@@ -37,7 +37,8 @@ import numpy as np
 
 from romalayout.netlist.ir import Netlist
 from romalayout.place.floorplan import Floorplan, FloorplanSpec, LogicRegion, Rect, grid_from_lines, rows_for_width, sites_for_rows
-from romalayout.place.partition import BOTTOM_STRIPS, EDGE_BLOCKS, LEFT_STRIPS, Partition, device_dims_um
+from romalayout.errors import InputError
+from romalayout.place.partition import BOTTOM_STRIPS, EDGE_BLOCKS, LEFT_STRIPS, OTHER, Partition, device_dims_um
 from romalayout.place.rules import RoutingRules
 from romalayout.tech import Technology
 
@@ -54,6 +55,10 @@ def compiler_floorplan(netlist: Netlist, tech: Technology, part: Partition, rule
     from romalayout.gen.drivers import macro_rules
 
     macro = macro_rules(tech)
+    if OTHER in part.logic:
+        b = netlist.blocks[int(netlist.inst_block[part.logic[OTHER][0]])]
+        raise InputError("compiler-style netlist %r has cells in block %r, expected one of %s"
+                         % (netlist.name, b, ", ".join(LEFT_STRIPS + BOTTOM_STRIPS)))
     attrs = netlist.attributes
     sw, sh = tech.site_width_um, tech.site_height_um
     bitcell = attrs.get("kind") == "sram"

@@ -30,6 +30,7 @@ LEFT_BLOCKS = ("decoder", "cgen")
 # Compiler-style strips, nearest the array first.
 LEFT_STRIPS = ("cgen", "wordline_drivers", "row_decoder")
 BOTTOM_STRIPS = ("column_mux", "sense", "io", "control")
+OTHER = "other"  # logic group of a compiler netlist's cells outside the strips
 # Edge-row devices, nearest the array first.
 EDGE_BLOCKS = ("precharge", "column_mux", "sense", "io")
 
@@ -62,6 +63,8 @@ def sram_cell_dims_um(tech: Technology) -> tuple[float, float]:
     """(width, height) of the PDK's 6T SRAM bitcell: from bitcells.csv when it gives both
     (SKY130 1.2 x 1.58), else one standard-cell row high with the width that gives
     tech.sram6t_um2 (ASAP7: 0.02916 / 0.27 = 0.108 um = 2 CPP)."""
+    if tech.sram6t_pitch_um is not None:
+        return tech.sram6t_pitch_um
     path = Path(tech.root) / "bitcells.csv"
     if path.is_file():
         with open(path, newline="") as f:
@@ -157,9 +160,10 @@ def _compiler_partition(netlist: Netlist, array, in_array, is_cell, cell_sites, 
         idx = np.flatnonzero(cells & (inst_block == b))
         if idx.size:
             logic[b] = idx
+    # Cells of other blocks (an L-unit's compute cell) have no strip; only a floorplan that
+    # takes every cell into one region (place/fused.py) can place them.
     stray = np.flatnonzero(cells & ~np.isin(inst_block, LEFT_STRIPS + BOTTOM_STRIPS))
     if stray.size:
-        raise InputError("compiler-style netlist %r has cells in block %r, expected one of %s"
-                         % (netlist.name, str(inst_block[stray[0]]), ", ".join(LEFT_STRIPS + BOTTOM_STRIPS)))
+        logic[OTHER] = stray
     return Partition(array, arow, acol, rows, cols, edge, MappingProxyType(logic), cell_sites,
                      style="compiler", edge_block=inst_block[edge])

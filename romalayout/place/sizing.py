@@ -79,6 +79,7 @@ class SizedMacro:
             "aspect_ratio": round(aspect_ratio(fp.region.width_um, fp.region.height_um), 6),
             "breakdown_um2": {k: round(v, 6) for k, v in breakdown_um2(fp, self.partition).items()},
             "style": self.partition.style,
+            "leaf_cells": tech.leaf_cells,
             "fold": dict(self.netlist.attributes.get("fold", {"words_per_row": 1, "banks": 1})),
             "base_utilization": round(u.base_utilization, 6),
             "metal_utilization": r6(u.metal_utilization()),

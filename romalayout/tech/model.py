@@ -199,6 +199,11 @@ class Technology:
     spice: Mapping[str, object] = field(default_factory=dict)
     # Memory-macro facts (pdk.toml [macro]): driver cells, taps, power ring and straps.
     macro: MacroRules | None = None
+    # Which array leaf cells the macros use: "derived" (the ROM cell from the design rules,
+    # the 6T cell of bitcells.csv) or another set of pdk/<name>/leaf_cells.toml
+    # (romalayout.tech.leaf.with_leaf_cells), whose SRAM pitch then overrides the 6T cell's.
+    leaf_cells: str = "derived"
+    sram6t_pitch_um: tuple[float, float] | None = None
 
     def __post_init__(self):
         for name in ("base_layers", "layers", "cells", "roles", "sources", "spice"):
