@@ -169,6 +169,27 @@ def _connectivity(netlist: Netlist):
     return inst[keep], net[keep], 1.0 / (k[net[keep]] - 1)
 
 
+def _anchor_y(n: int, inst: np.ndarray, net: np.ndarray, n_nets: int, fixed: np.ndarray, y: np.ndarray, rounds: int = 12):
+    """Height of every instance reachable from the fixed ones (array and edge devices): in
+    rounds, an unplaced instance takes the mean, over its nets that hold placed pins, of the
+    mean height of those pins. Returns (heights, reached)."""
+    known = fixed.copy()
+    val = y.astype(np.float64).copy()
+    for _ in range(rounds):
+        k = known[inst]
+        s = np.bincount(net[k], weights=val[inst[k]], minlength=n_nets)
+        c = np.bincount(net[k], minlength=n_nets)
+        m = (c[net] > 0) & ~known[inst]
+        if not m.any():
+            break
+        cs = np.bincount(inst[m], weights=(s / np.maximum(c, 1))[net[m]], minlength=n)
+        cc = np.bincount(inst[m], minlength=n)
+        new = cc > 0
+        val[new] = cs[new] / cc[new]
+        known |= new
+    return val, known
+
+
 def place(netlist: Netlist, tech: Technology, part: Partition, fp: Floorplan, improve_iters: int = 16, pack_density: float = 0.7) -> Placement:
     """Boxes for every instance of `netlist` on floorplan `fp`."""
     n = netlist.n_instances
@@ -204,6 +225,22 @@ def place(netlist: Netlist, tech: Technology, part: Partition, fp: Floorplan, im
     if improve_iters and fp.logic:
         inst, net, wt = _connectivity(netlist)
         n_nets = netlist.n_nets
+        fixed = np.zeros(n, bool)
+        fixed[part.array] = True
+        fixed[part.edge] = True
+        if fixed.any() and fp.style == "compiler":
+            # Start each cell at the height of the array rows it drives: the star model pulls a
+            # chain of cells towards a row only through its wide (weak) nets, and does not get
+            # there in a few rounds from the instance-order fill. (The array style keeps the
+            # placement it had before compiler macros existed.)
+            ty, known = _anchor_y(n, inst, net, n_nets, fixed, y0 + 0.5 * h)
+            cx = x0 + 0.5 * w
+            for name, region in fp.logic.items():
+                idx = part.logic[name]
+                if known[idx].any():
+                    pd = None if name == "core" else max(pack_density, region.density)
+                    tyi = np.where(known[idx], ty[idx], y0[idx] + 0.5 * h[idx])
+                    x0[idx], y0[idx] = _legalize(cx[idx], tyi, part.cell_sites[idx], region, sw, sh, pd)
         cnt = np.bincount(net, minlength=n_nets)
         wcell = np.bincount(inst, weights=wt, minlength=n)
         for _ in range(improve_iters):
