@@ -1,7 +1,7 @@
 """Fig. 12 (L-unit area and power: SRAM/ROM/B-ROM + compute, fused) for SKY130 and ASAP7,
 and sweeps of the fused saving.
 
-    python3 flows/fig12.py [--out out] [--depth 1024] [--group 128] [--quick] [--full-depth]
+    python3 flows/fig12.py [--out out] [--depth 1024] [--group 128] [--quick] [--full-depth] [--style compiler|array]
 
 Writes
   OUT/fig12/<pdk>/fused.json, fig12.png   the four designs (as `romalayout fused`)
@@ -10,7 +10,9 @@ Writes
                                           (word width G*2+18), max routing layer, metal and
                                           base targets (area only; no power simulation)
 --full-depth adds the chip model's depth (1904.64 MiB / 256 L-units / 16 compute cells /
-274 bits = 14,236 words) to the depth sweep. Nothing is tuned to the paper.
+274 bits = 14,236 words) to the depth sweep. --style: compiler (default; folded memory
+macros with periphery and ring, the fused cell in a ring too) or array (the bare arrays, the
+estimate before folding). Nothing is tuned to the paper.
 """
 
 from __future__ import annotations
@@ -42,9 +44,9 @@ def chip_depth() -> int:
     return int(round(words / 4)) * 4
 
 
-def sweep_point(tech, depth, group, targets, rules, sweep, value) -> dict:
+def sweep_point(tech, depth, group, targets, rules, sweep, value, style="compiler") -> dict:
     t0 = time.perf_counter()
-    sl = make_slice(tech, depth, group, 2, targets=targets, rules=rules)
+    sl = make_slice(tech, depth, group, 2, targets=targets, rules=rules, style=style)
     b, f = evaluate(sl, names=("brom+compute", "fused"), with_power=False)
     mem, comp = b.macros
     ctrl = control(sl)["compute_fused_flow_area_um2"]
@@ -62,7 +64,7 @@ def sweep_point(tech, depth, group, targets, rules, sweep, value) -> dict:
     }
 
 
-def sweeps(tech, depth, group, quick: bool, full_depth: bool):
+def sweeps(tech, depth, group, quick: bool, full_depth: bool, style: str = "compiler"):
     rules0 = default_rules(tech)
     names = [m.name for m in tech.metals]
     depths = [256, 1024] if quick else [256, 1024, 4096]
@@ -79,7 +81,7 @@ def sweeps(tech, depth, group, quick: bool, full_depth: bool):
     for sweep, value, kw in points:
         tg = Targets(base=kw.get("base", 0.7), metal=kw.get("metal", 0.8))
         rules = default_rules(tech, kw.get("max_layer"))
-        row = sweep_point(tech, kw.get("depth", depth), kw.get("group", group), tg, rules, sweep, value)
+        row = sweep_point(tech, kw.get("depth", depth), kw.get("group", group), tg, rules, sweep, value, style)
         print("  %s %s=%s: separate %.1f, fused %.1f um^2, saving %+.1f%%, placement-neutral %+.1f%% (fused %s, B-ROM %s, compute %s) %.0fs" % (
             tech.name, sweep, value, row["separate_area_um2"], row["fused_area_um2"], 100 * row["fused_saving"], 100 * row["neutral_saving"],
             row["fused_binding"], row["brom_binding"], row["compute_binding"], row["seconds"]), flush=True)
@@ -129,20 +131,21 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer sweep points")
     ap.add_argument("--full-depth", action="store_true", help="add the chip model's depth to the depth sweep")
     ap.add_argument("--no-sweep", action="store_true")
+    ap.add_argument("--style", choices=("compiler", "array"), default="compiler")
     args = ap.parse_args(argv)
     out = Path(args.out)
     table, sweep_rows = [], []
     for pdk in PDKS:
         tech = load_technology(pdk)
         t0 = time.perf_counter()
-        sl = make_slice(tech, args.depth, args.group, 2)
+        sl = make_slice(tech, args.depth, args.group, 2, style=args.style)
         results = evaluate(sl)
         rep = report(sl, results, control(sl))
         with staged_directory(out / "fig12" / pdk) as d:
             (d / "fused.json").write_text(json.dumps(rep, indent=1, sort_keys=True) + "\n")
             write_fig12(rep, d / "fig12.png")
         for dj, r in zip(rep["designs"], results):
-            row = {"pdk": pdk, "design": dj["name"], "depth": args.depth, "width": int(sl.bits.shape[1]), "area_um2": dj["area_um2"],
+            row = {"pdk": pdk, "style": args.style, "design": dj["name"], "depth": args.depth, "width": int(sl.bits.shape[1]), "area_um2": dj["area_um2"],
                    "bbox_area_um2": dj["bbox_area_um2"], "power_mw": dj["power_mw"], "switching_mw": dj["power_breakdown_mw"]["switching"],
                    "internal_mw": dj["power_breakdown_mw"]["internal"], "leakage_mw": dj["power_breakdown_mw"]["leakage"],
                    "base_utilization": dj["base_utilization"], "targets_met": dj["targets_met"], "function_ok": dj["function"]["ok"]}
@@ -151,7 +154,7 @@ def main(argv=None) -> int:
             print("%s %-13s area %12.1f um^2  power %9.4g mW  base %.3f  targets_met %s" % (pdk, dj["name"], dj["area_um2"], dj["power_mw"], dj["base_utilization"], dj["targets_met"]))
         print("%s fused saving: %s; control %s (%.0f s)" % (pdk, rep["fused_saving"], rep["control"], time.perf_counter() - t0), flush=True)
         if not args.no_sweep:
-            sweep_rows += sweeps(tech, args.depth, args.group, args.quick, args.full_depth)
+            sweep_rows += sweeps(tech, args.depth, args.group, args.quick, args.full_depth, args.style)
     # One CSV per PDK's metal names would differ: write the union of columns.
     cols = list(dict.fromkeys(k for r in table for k in r))
     atomic_write_text(out / "fig12.csv", csv_text([{c: r.get(c, "") for c in cols} for r in table]))

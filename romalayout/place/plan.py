@@ -6,8 +6,15 @@ or bank count) is planned: its periphery netlist is generated without the array 
 and the compiler floorplan is drawn at the starting targets (array pitches from the cell
 and its line tracks, every strip at the base density). That is the macro before sizing
 grows a congested region, a lower bound of the sized area that keeps the search cheap
-(a 16 Mbit memory plans 18 folds in seconds). A fold whose array alone is more than
+(a 16 Mbit memory plans its folds in seconds). A fold whose array alone is more than
 PRUNE_ASPECT x max_aspect out of square is not planned: no periphery can square it.
+
+Banks are searched only when --banks asks for them. Our floorplan puts banks side by side
+beside one strip of row decoders, so the word lines of the farther banks run over the
+nearer ones and share their tracks: the plan (at starting pitches) cannot see that, and
+sizing then stretches the array (ASAP7 1 Mbit B-ROM at 8 words per row and 2 banks: row
+pitch x 1.49). A compiler's banks each have their decoder beside them; until this
+floorplan does that, a bank count is the user's explicit choice.
 """
 
 from __future__ import annotations
@@ -82,8 +89,8 @@ def choose_fold(tech: Technology, kind: str, contents: np.ndarray, max_aspect: f
         fold = Fold(words_per_row, banks)
         check(kind, depth, width, fold)
         return fold, [plan_fold(tech, kind, contents, fold, program, targets, rules)]
-    folds = [f for f in candidates(kind, depth, width)
-             if (words_per_row is None or f.words_per_row == words_per_row) and (banks is None or f.banks == banks)]
+    folds = [f for f in candidates(kind, depth, width, max_banks=banks or 1)
+             if (words_per_row is None or f.words_per_row == words_per_row) and f.banks == (banks or 1)]
     if not folds:
         pinned = ", ".join("%s %d" % (k, v) for k, v in (("words per row", words_per_row), ("banks", banks)) if v is not None)
         raise InputError("no fold with %s holds a %s of %d x %d" % (pinned or "any setting", kind, depth, width))
