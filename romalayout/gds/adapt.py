@@ -20,6 +20,7 @@ from romalayout.gds.layout import CellInstances, DeviceGrid, Layout, Rects, ViaS
 from romalayout.gds.lef import cell_lef_path, read_lef, tech_lef_path
 from romalayout.gds.pins import row_orientations, with_pin_access
 from romalayout.netlist.ir import NO_NET
+from romalayout.place.compiler import ring_boxes
 
 
 TRACK_COUNTS = ("moved", "spilled", "illegal", "unjoined")
@@ -119,19 +120,8 @@ def wires_and_vias(tech, asg: Assigned) -> tuple[tuple[Wires, ...], tuple[ViaSta
 
 
 def ring_rects(tech, fp) -> tuple[Rects, ...]:
-    """A compiler floorplan's supply ring: per side a VDD and a VSS rail (pdk.toml
-    [macro.power]), top and bottom on the ring's horizontal layer, left and right on its
-    vertical one, from the macro's edge inwards: rail, spacing, rail, spacing, core."""
-    if fp.ring_um <= 0 or tech.macro is None:
-        return ()
-    pg = tech.macro.power
-    w, s, r = pg.rail_width_um, pg.rail_spacing_um, fp.region
-    h, v = [], []
-    for k in range(2):
-        a = k * (w + s)
-        h += [(r.x0_um + a, r.y0_um + a, r.x1_um - a, r.y0_um + a + w), (r.x0_um + a, r.y1_um - a - w, r.x1_um - a, r.y1_um - a)]
-        v += [(r.x0_um + a, r.y0_um + a, r.x0_um + a + w, r.y1_um - a), (r.x1_um - a - w, r.y0_um + a, r.x1_um - a, r.y1_um - a)]
-    return (Rects(pg.ring_layers[0], np.array(h)), Rects(pg.ring_layers[1], np.array(v)))
+    """A compiler floorplan's supply ring rails (romalayout.place.compiler.ring_boxes)."""
+    return tuple(Rects(layer, boxes) for layer, boxes in ring_boxes(tech, fp))
 
 
 def layout_from_sized(sm, name: str = "top", assigned: Assigned | None = None) -> Layout:

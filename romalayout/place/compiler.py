@@ -135,6 +135,22 @@ def compiler_floorplan(netlist: Netlist, tech: Technology, part: Partition, rule
     )
 
 
+def ring_boxes(tech: Technology, fp: Floorplan) -> list[tuple[str, np.ndarray]]:
+    """The supply ring's rails as [(layer, (n, 4) boxes x0, y0, x1, y1)]: per side a VDD and a
+    VSS rail (pdk.toml [macro.power]), top and bottom on the ring's horizontal layer, left and
+    right on its vertical one, from the macro's edge inwards: rail, spacing, rail, spacing."""
+    if fp.ring_um <= 0 or tech.macro is None:
+        return []
+    pg = tech.macro.power
+    w, s, r = pg.rail_width_um, pg.rail_spacing_um, fp.region
+    h, v = [], []
+    for k in range(2):
+        a = k * (w + s)
+        h += [(r.x0_um + a, r.y0_um + a, r.x1_um - a, r.y0_um + a + w), (r.x0_um + a, r.y1_um - a - w, r.x1_um - a, r.y1_um - a)]
+        v += [(r.x0_um + a, r.y0_um + a, r.x0_um + a + w, r.y1_um - a), (r.x1_um - a - w, r.y0_um + a, r.x1_um - a, r.y1_um - a)]
+    return [(pg.ring_layers[0], np.array(h)), (pg.ring_layers[1], np.array(v))]
+
+
 def breakdown_um2(fp: Floorplan, part: Partition) -> dict[str, float]:
     """Area of the macro per BREAKDOWN_KEYS entry; the entries sum to the macro's area."""
     out = {k: 0.0 for k in BREAKDOWN_KEYS}

@@ -32,6 +32,10 @@ class Blockage:
     rect_layer: int
     segs: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     seg_layer: int
+    # Compiler macros: the supply ring's rails as (layer, (n, 4) boxes) and the power straps
+    # as (layer, fraction of its tracks they take over the whole macro).
+    layer_rects: tuple = ()
+    strap: tuple[int, float] | None = None
 
 
 def blockages(netlist: Netlist, tech: Technology, part: Partition, pl: Placement, rules: RoutingRules) -> Blockage:
@@ -51,7 +55,18 @@ def blockages(netlist: Netlist, tech: Technology, part: Partition, pl: Placement
         x1s.append(np.full(region.n_rows, r.x1_um))
     y = np.concatenate(ys) if ys else np.zeros(0)
     segs = (np.concatenate(x0s) if x0s else np.zeros(0), y, np.concatenate(x1s) if x1s else np.zeros(0), y)
-    return Blockage(rects, tech.metal(rules.blocked_layer).index, segs, tech.metal(rules.rail_layer).index)
+    layer_rects, strap = (), None
+    fp = pl.floorplan
+    if fp.style == "compiler" and tech.macro is not None:
+        from romalayout.place.compiler import ring_boxes
+
+        top = tech.metal(rules.max_layer).index
+        layer_rects = tuple((tech.metal(name).index, boxes) for name, boxes in ring_boxes(tech, fp)
+                            if tech.metal(name).index <= top)
+        pg = tech.macro.power
+        if tech.metal(pg.strap_layer).index <= top:
+            strap = (tech.metal(pg.strap_layer).index, pg.strap_fraction)
+    return Blockage(rects, tech.metal(rules.blocked_layer).index, segs, tech.metal(rules.rail_layer).index, layer_rects, strap)
 
 
 def _clip_lengths(rect: Rect, x0, y0, x1, y1) -> np.ndarray:
@@ -98,6 +113,10 @@ def rect_usage(tech: Technology, rect: Rect, pl: Placement, routes: Routes, bl: 
     blocked[bl.rect_layer] += _clip_areas(rect, *bl.rects).sum() / pitch[bl.rect_layer]
     blocked[bl.seg_layer] += _clip_lengths(rect, *bl.segs).sum()
     total = rect.area_um2 / pitch
+    for k, boxes in bl.layer_rects:
+        blocked[k] += _clip_areas(rect, *boxes.T).sum() / pitch[k]
+    if bl.strap is not None:
+        blocked[bl.strap[0]] += bl.strap[1] * total[bl.strap[0]]
     footprint = float(_clip_areas(rect, pl.x0_um, pl.y0_um, pl.x1_um, pl.y1_um).sum())
     return RectUsage(rect.area_um2, footprint, demand[:n], np.maximum(total - blocked, 0.0), blocked)
 
@@ -201,4 +220,8 @@ def utilization(tech: Technology, pl: Placement, routes: Routes, bl: Blockage, m
     x0, y0, x1, y1 = bl.segs
     rails = _raster_segments(grid, x0, y0, x1, y1, np.full(x0.size, bl.seg_layer), n)
     cap -= rails
+    for k, boxes in bl.layer_rects:
+        cap[k] -= _raster_rects(grid, *boxes.T) / pitch[k]
+    if bl.strap is not None:
+        cap[bl.strap[0]] *= 1.0 - bl.strap[1]
     return Utilization(tuple(m.name for m in tech.metals), usage, grid, demand, np.maximum(cap, 0.0))
