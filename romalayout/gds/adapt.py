@@ -60,10 +60,12 @@ def _array(sm) -> list[DeviceGrid]:
         drain = nl.pin_net[nl.pin_offset[part.array]]
         state[part.array_row, part.array_col] = np.where(drain != NO_NET, 2, 1)
         kind, dims = "nmos", (None, None)
-    # One grid per run of columns between tap columns (the whole array without taps).
-    step = g.tap_every or g.cols
-    return [DeviceGrid(kind, float(g.col_x_um(c)), g.y0_um, g.col_pitch_um, g.row_pitch_um, state[:, c : c + step], *dims)
-            for c in range(0, g.cols, step)]
+    # One grid per run of columns between tap columns (the whole array without taps), per bank.
+    per_bank = g.cols_per_bank
+    step = g.tap_every or per_bank
+    return [DeviceGrid(kind, float(g.col_x_um(c)), g.y0_um, g.col_pitch_um, g.row_pitch_um,
+                       state[:, c : min(c + step, b0 + per_bank)], *dims)
+            for b0 in range(0, g.cols, per_bank) for c in range(b0, b0 + per_bank, step)]
 
 
 def _edge(sm) -> list[DeviceGrid]:

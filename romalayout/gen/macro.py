@@ -26,7 +26,9 @@ Reads are registered: `clk` clocks `addr` into the address flip-flops. The simul
 evaluates registers settled (romalayout.sim); iverilog runs them with a clock.
 
 Fold and address map: romalayout.gen.fold. Bank b's array devices sit in grid columns
-[b * W * N, (b + 1) * W * N): the banks are placed side by side.
+[b * W * N, (b + 1) * W * N), and its own blocks (decoder, drivers, CGen, array, precharge,
+mux, sense, write drivers) are instances bank_instances[b] = [first, end): the floorplan
+gives each bank a tile of its own, side by side, sharing the control and io strips.
 """
 
 from __future__ import annotations
@@ -127,7 +129,9 @@ def generate(tech, kind: str, contents: np.ndarray, fold: Fold, program: str = "
     chains["output"] = size_chain(tech, OUTPUT_FANOUT * max(dff.input_cap_pf.get(tech.roles["dff"].pins["D"], 0.0), 1e-6))
 
     bank_data = []
+    bank_instances = []  # [first, end) instance indices of each bank's own blocks
     for b in range(fold.banks):
+        first = nb.n_instances
         lines = _decode(lb, row_bits, amap.rows * amap.words_per_block, "row_decoder")
         if bank_en is not None:
             lines = lb.gates("and2", "wordline_drivers", A=lines, B=bank_en[b])["Y"]
@@ -177,6 +181,7 @@ def generate(tech, kind: str, contents: np.ndarray, fold: Fold, program: str = "
             node = node[0]
             data = lb.gates("inv", "sense", A=node)["Y"]
         bank_data.append(data)
+        bank_instances.append([first, nb.n_instances])
     data = _bank_or(lb, bank_data)
     out = drive(lb, data, chains["output"], "io")
     nb.add_port("data", "output", out)
@@ -185,7 +190,7 @@ def generate(tech, kind: str, contents: np.ndarray, fold: Fold, program: str = "
         {"kind": kind, "pdk": tech.name, "depth": int(depth), "width": int(width), "style": "compiler",
          "fold": fold.to_json(), "program": program,
          "array_rows": amap.rows, "array_cols": amap.cols * fold.banks, "array_lines_per_row": lines_per_row,
-         "bank_cols": amap.cols,
+         "bank_cols": amap.cols, "bank_instances": bank_instances,
          "horizontal_lines": amap.rows * lines_per_row * fold.banks,
          "vertical_lines": amap.cols * fold.banks * (2 if kind == "sram" else 1),
          "drivers": {k: c.to_json() for k, c in sorted(chains.items())},

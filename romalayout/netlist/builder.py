@@ -64,6 +64,11 @@ class NetlistBuilder:
     def n_nets(self) -> int:
         return self._n_nets
 
+    @property
+    def n_instances(self) -> int:
+        """Instances added so far (the index the next one gets)."""
+        return sum(c[0].size for c in self._chunks)
+
     # -- instances ----------------------------------------------------------
     def add(self, type_name: str, block: str, **pins: int) -> None:
         """Add one instance; every pin of the type must be given by name."""

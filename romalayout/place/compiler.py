@@ -38,7 +38,8 @@ import numpy as np
 from romalayout.netlist.ir import Netlist
 from romalayout.place.floorplan import Floorplan, FloorplanSpec, LogicRegion, Rect, grid_from_lines, rows_for_width, sites_for_rows
 from romalayout.errors import InputError
-from romalayout.place.partition import BOTTOM_STRIPS, EDGE_BLOCKS, LEFT_STRIPS, OTHER, Partition, device_dims_um
+from romalayout.place.partition import (BANK_BOTTOM, BOTTOM_STRIPS, EDGE_BLOCKS, LEFT_STRIPS, OTHER, SHARED, Partition,
+                                        device_dims_um, strip_block, strip_name)
 from romalayout.place.rules import RoutingRules
 from romalayout.tech import Technology
 
@@ -63,75 +64,108 @@ def compiler_floorplan(netlist: Netlist, tech: Technology, part: Partition, rule
     sw, sh = tech.site_width_um, tech.site_height_um
     bitcell = attrs.get("kind") == "sram"
     row_lines = max(int(attrs.get("array_lines_per_row", 1)), 1)
+    banks = part.banks
     g = grid_from_lines(tech, part.array_rows, part.array_cols, bitcell, row_lines, 2 if bitcell else 1, rules, spec)
-    g = replace(g, tap_every=tap_every(tech, g.col_pitch_um), tap_w_um=tech.cells[macro.tap_cell].width_um)
+    g = replace(g, tap_every=tap_every(tech, g.col_pitch_um), tap_w_um=tech.cells[macro.tap_cell].width_um,
+                bank_cols=part.array_cols // banks if banks > 1 else 0)
     ring = macro.power.ring_um
-    array_w, array_h = g.width_um, g.height_um
+    bank_w, array_h = g.bank_width_um, g.height_um
 
     dev_w, dev_h = device_dims_um(tech, "nmos")
-    per_row = max(1, int(math.floor(array_w / dev_w + 1e-9)))
-    n_edge = int(part.edge.size)
-    edge_h = math.ceil(n_edge / per_row) * dev_h if n_edge else 0.0
+    per_bank_row = max(1, int(math.floor(bank_w / dev_w + 1e-9)))
+    n_edge = np.bincount(part.edge_bank, minlength=banks) if part.edge.size else np.zeros(banks, np.int64)
+    edge_h = math.ceil(int(n_edge.max()) / per_bank_row) * dev_h if part.edge.size else 0.0
 
     def load(name):
         sites = part.cell_sites[part.logic[name]]
         return int(sites.sum()), int(sites.max())
 
-    def strips(n_left: int):
-        """(left strips, left width, width in sites, bottom strips, bottom height) for left
-        strips n_left rows high."""
-        left = []
-        for name in LEFT_STRIPS:
-            if name in part.logic:
-                total, wmax = load(name)
-                d = spec.region_density(name)
-                left.append((name, sites_for_rows(total, wmax, n_left, d), d))
-        left_w = sum(k for _, k, _ in left) * sw
-        width_sites = max([int(math.floor((left_w + array_w) / sw + 1e-9))] + [load(n)[1] for n in BOTTOM_STRIPS if n in part.logic])
-        bottom = []
-        for name in BOTTOM_STRIPS:
-            if name in part.logic:
-                total, wmax = load(name)
-                d = spec.region_density(name)
-                bottom.append((name, rows_for_width(total, wmax, width_sites, d), d))
-        return left, left_w, width_sites, bottom, sum(k for _, k, _ in bottom) * sh
+    def names(blocks, b):
+        return [strip_name(blk, b, banks) for blk in blocks if strip_name(blk, b, banks) in part.logic]
 
-    def area(n_left: int) -> float:
-        left, left_w, width_sites, bottom, hb = strips(n_left)
-        return max(left_w + array_w, width_sites * sw) * (hb + max(edge_h + array_h, n_left * sh if left else 0.0))
+    bank_bottom = [blk for blk in BANK_BOTTOM if any(strip_name(blk, b, banks) in part.logic for b in range(banks))]
+    shared = [blk for blk in SHARED if blk in part.logic and not (banks == 1 and blk in bank_bottom)]
+
+    def strips(n_left: int):
+        """For left strips n_left rows high: ({left block: sites (the widest bank's)}, left
+        width, tile width in sites, {bank strip block: rows}, shared width in sites,
+        {shared block: rows}, bottom height)."""
+        left = {}
+        for blk in LEFT_STRIPS:
+            for name in names((blk,), 0) + [n for b in range(1, banks) for n in names((blk,), b)]:
+                total, wmax = load(name)
+                k = sites_for_rows(total, wmax, n_left, spec.region_density(name))
+                left[blk] = max(left.get(blk, 0), k)
+        left_w = sum(left.values()) * sw
+        tile_sites = int(math.floor((left_w + bank_w) / sw + 1e-9))
+        for blk in bank_bottom:
+            tile_sites = max([tile_sites] + [load(n)[1] for b in range(banks) for n in names((blk,), b)])
+        rows_b = {}
+        for blk in bank_bottom:
+            for b in range(banks):
+                for name in names((blk,), b):
+                    total, wmax = load(name)
+                    rows_b[blk] = max(rows_b.get(blk, 0), rows_for_width(total, wmax, tile_sites, spec.region_density(name)))
+        full_sites = max([tile_sites * banks] + [load(n)[1] for n in shared])
+        rows_s = {n: rows_for_width(*load(n), full_sites, spec.region_density(n)) for n in shared}
+        hb = (sum(rows_b.values()) + sum(rows_s.values())) * sh
+        return left, left_w, tile_sites, rows_b, full_sites, rows_s, hb
+
+    def size(n_left: int) -> tuple[float, float]:
+        left, left_w, tile_sites, rows_b, full_sites, rows_s, hb = strips(n_left)
+        w = max(banks * max(left_w + bank_w, tile_sites * sw), full_sites * sw)
+        return w, hb + max(edge_h + array_h, n_left * sh if left else 0.0)
 
     # The left strips are pitch-matched to the array (as tall as it) unless taller strips,
     # with empty space beside the array, give a smaller macro: small arrays, whose drivers
     # would otherwise make a strip many times wider than the array.
     n_min = max(1, int(math.floor((array_h + edge_h) / sh + 1e-9)))
     tries = sorted({n_min + (n_min * k) // 8 for k in range(25)} | {n_min + k for k in range(25)})
-    n_left = min(tries, key=lambda n: (area(n), n))
-    left, left_w, width_sites, bottom, hb = strips(n_left)
-    core_w = max(left_w + array_w, width_sites * sw)
-    core_h = hb + max(edge_h + array_h, n_left * sh if left else 0.0)
+    n_left = min(tries, key=lambda n: (size(n)[0] * size(n)[1], n))
+    left, left_w, tile_sites, rows_b, full_sites, rows_s, hb = strips(n_left)
+    tile_w = max(left_w + bank_w, tile_sites * sw)
+    core_w, core_h = size(n_left)
 
     logic: dict[str, LogicRegion] = {}
     y = ring
-    for name, n, d in reversed(bottom):  # the last strip (control) at the bottom
-        logic[name] = LogicRegion(name, Rect(ring, y, ring + width_sites * sw, y + n * sh), n, width_sites, d)
+    for blk in reversed(shared):  # control at the bottom
+        n = rows_s[blk]
+        logic[blk] = LogicRegion(blk, Rect(ring, y, ring + full_sites * sw, y + n * sh), n, full_sites, spec.region_density(blk))
         y += n * sh
-    x = ring + left_w
-    for name, k, d in left:  # cgen nearest the array
-        logic[name] = LogicRegion(name, Rect(x - k * sw, ring + hb, x, ring + hb + n_left * sh), n_left, k, d)
-        x -= k * sw
-    x0, y0 = ring + left_w, ring + hb
-    g = replace(g, x0_um=x0, y0_um=y0 + edge_h)
+    for blk in reversed(bank_bottom):  # column_mux nearest the array
+        n = rows_b[blk]
+        for b in range(banks):
+            for name in names((blk,), b):
+                x = ring + b * tile_w
+                logic[name] = LogicRegion(name, Rect(x, y, x + tile_sites * sw, y + n * sh), n, tile_sites, spec.region_density(name))
+        y += n * sh
+    top_of_strips = y
+    for b in range(banks):
+        x = ring + b * tile_w + left_w
+        for blk in LEFT_STRIPS:  # cgen nearest the array
+            if blk not in left:
+                continue
+            k = left[blk]
+            for name in names((blk,), b):
+                logic[name] = LogicRegion(name, Rect(x - k * sw, top_of_strips, x, top_of_strips + n_left * sh), n_left, k, spec.region_density(name))
+            x -= k * sw
+    x0 = ring + left_w
+    g = replace(g, x0_um=x0, y0_um=top_of_strips + edge_h, bank_gap_um=tile_w - bank_w)
+    edge_per_row = max(1, int(math.floor(g.width_um / dev_w + 1e-9)))
+    bank_cols = tuple((int(math.ceil((float(g.bank_x_um(b)) - x0) / dev_w - 1e-9)),
+                       int(math.floor((float(g.bank_x_um(b)) + bank_w - x0) / dev_w + 1e-9))) for b in range(banks))
     return Floorplan(
         region=Rect(0.0, 0.0, core_w + 2 * ring, core_h + 2 * ring),
         grid=g,
-        array_rect=Rect(x0, y0 + edge_h, x0 + array_w, y0 + edge_h + array_h),
-        edge_rect=Rect(x0, y0, x0 + array_w, y0 + edge_h) if n_edge else None,
-        edge_per_row=per_row,
+        array_rect=Rect(x0, top_of_strips + edge_h, x0 + g.width_um, top_of_strips + edge_h + array_h),
+        edge_rect=Rect(x0, top_of_strips, x0 + edge_per_row * dev_w, top_of_strips + edge_h) if part.edge.size else None,
+        edge_per_row=edge_per_row,
         edge_dev_w_um=dev_w,
         edge_dev_h_um=dev_h,
         logic=MappingProxyType(dict(sorted(logic.items()))),
         ring_um=ring,
         style="compiler",
+        edge_bank_cols=bank_cols,
     )
 
 
@@ -162,7 +196,7 @@ def breakdown_um2(fp: Floorplan, part: Partition) -> dict[str, float]:
         out["power"] += g.n_taps * g.tap_w_um * g.height_um
     out["power"] += fp.region.area_um2 - fp.core.area_um2
     for name, region in fp.logic.items():
-        out[name] += region.rect.area_um2
+        out[strip_block(name)] += region.rect.area_um2
     if fp.edge_rect is not None and part.edge.size:
         names, counts = np.unique(part.edge_block, return_counts=True)
         for name, c in zip(names.tolist(), counts.tolist()):

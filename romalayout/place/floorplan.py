@@ -100,38 +100,65 @@ class ArrayGrid:
     # columns, and one after the last group (0: no taps). Column c sits after c // tap_every + 1.
     tap_every: int = 0
     tap_w_um: float = 0.0
+    # Compiler floorplans with banks: each bank_cols columns are one bank, and bank_gap_um (its
+    # neighbour's left strips) separates them (0: one bank).
+    bank_cols: int = 0
+    bank_gap_um: float = 0.0
     # Fused floorplans also pack each band's row lines from the band's bottom, row after row
     # at this pitch (row_slots offsets are then relative to it), so that the gate stubs stay
     # short; 0: each row's lines spread over its own row pitch.
     line_pitch_um: float = 0.0
 
     @property
+    def banks(self) -> int:
+        return self.cols // self.bank_cols if self.bank_cols else 1
+
+    @property
+    def cols_per_bank(self) -> int:
+        return self.bank_cols or self.cols
+
+    @property
+    def taps_per_bank(self) -> int:
+        return -(-self.cols_per_bank // self.tap_every) + 1 if self.tap_every else 0
+
+    @property
     def n_taps(self) -> int:
-        return -(-self.cols // self.tap_every) + 1 if self.tap_every else 0
+        return self.taps_per_bank * self.banks
+
+    @property
+    def bank_width_um(self) -> float:
+        """One bank's columns and tap columns."""
+        return self.cols_per_bank * self.col_pitch_um + self.taps_per_bank * self.tap_w_um
 
     @property
     def width_um(self) -> float:
-        """Columns and tap columns."""
-        return self.cols * self.col_pitch_um + self.n_taps * self.tap_w_um
+        """Columns, tap columns and the gaps between banks."""
+        return self.banks * self.bank_width_um + (self.banks - 1) * self.bank_gap_um
 
     @property
     def height_um(self) -> float:
         return self.rows * self.row_pitch_um
 
+    def bank_x_um(self, bank) -> np.ndarray:
+        """Left edge of bank `bank`'s columns."""
+        return self.x0_um + np.asarray(bank) * (self.bank_width_um + self.bank_gap_um)
+
     def col_x_um(self, cols) -> np.ndarray:
         """Left edge of array columns `cols` (their devices and their tracks' origin)."""
         cols = np.asarray(cols)
-        x = self.x0_um + cols * self.col_pitch_um
+        bank, c = np.divmod(cols, self.cols_per_bank)
+        x = self.bank_x_um(bank) + c * self.col_pitch_um
         if self.tap_every:
-            x = x + (cols // self.tap_every + 1) * self.tap_w_um
+            x = x + (c // self.tap_every + 1) * self.tap_w_um
         return x
 
     def tap_x_um(self) -> np.ndarray:
         """Left edge of every tap column."""
         if not self.tap_every:
             return np.zeros(0)
-        k = np.arange(self.n_taps)
-        return self.x0_um + np.minimum(k * self.tap_every, self.cols) * self.col_pitch_um + k * self.tap_w_um
+        k = np.arange(self.taps_per_bank)
+        local = np.minimum(k * self.tap_every, self.cols_per_bank) * self.col_pitch_um + k * self.tap_w_um
+        return (self.bank_x_um(np.arange(self.banks))[:, None] + local[None, :]).ravel()
 
     def device_y_um(self, rows: np.ndarray) -> np.ndarray:
         """Bottom edge of the devices of array rows `rows`."""
@@ -177,6 +204,9 @@ class Floorplan:
     logic: Mapping[str, LogicRegion]
     ring_um: float = 0.0  # compiler floorplans: the supply ring's width on each side
     style: str = "array"
+    # Compiler floorplans: per bank, the [first, last) edge-row sites under its columns; a
+    # bank's edge devices fill those sites row by row (empty: the whole row, in order).
+    edge_bank_cols: tuple = ()
 
     @property
     def core(self) -> Rect:

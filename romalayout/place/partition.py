@@ -27,9 +27,12 @@ from romalayout.netlist.ir import CellType, Netlist
 from romalayout.tech import Technology
 
 LEFT_BLOCKS = ("decoder", "cgen")
-# Compiler-style strips, nearest the array first.
+# Compiler-style strips, nearest the array first. With banks, each bank's tile has its own
+# left strips and BANK_BOTTOM strips (named "<block>@<bank>"); SHARED strips span all tiles.
 LEFT_STRIPS = ("cgen", "wordline_drivers", "row_decoder")
 BOTTOM_STRIPS = ("column_mux", "sense", "io", "control")
+BANK_BOTTOM = ("column_mux", "sense", "io")
+SHARED = ("io", "control")
 OTHER = "other"  # logic group of a compiler netlist's cells outside the strips
 # Edge-row devices, nearest the array first.
 EDGE_BLOCKS = ("precharge", "column_mux", "sense", "io")
@@ -57,6 +60,18 @@ class Partition:
     cell_sites: np.ndarray  # per instance: width in sites (0 for devices)
     style: str = "array"  # "compiler": strips per block (see the module docstring)
     edge_block: np.ndarray | None = None  # compiler style: block name of each edge device
+    edge_bank: np.ndarray | None = None  # compiler style: bank of each edge device
+    banks: int = 1
+
+
+def strip_name(block: str, bank: int, banks: int) -> str:
+    """Region name of a bank's strip: the block itself with one bank, else "<block>@<bank>"."""
+    return block if banks == 1 else "%s@%d" % (block, bank)
+
+
+def strip_block(name: str) -> str:
+    """The block of a strip's region name."""
+    return name.split("@", 1)[0]
 
 
 def sram_cell_dims_um(tech: Technology) -> tuple[float, float]:
@@ -150,20 +165,34 @@ def _compiler_partition(netlist: Netlist, array, in_array, is_cell, cell_sites, 
         arow = acol = np.zeros(0, np.int64)
     names = np.array(netlist.blocks or ["-"])
     inst_block = names[netlist.inst_block] if netlist.n_instances else np.zeros(0, dtype=names.dtype)
+    ranges = attrs.get("bank_instances") or [[0, netlist.n_instances]]
+    banks = len(ranges)
+    inst_bank = np.full(netlist.n_instances, -1, dtype=np.int64)
+    for b, (lo, hi) in enumerate(ranges):
+        inst_bank[lo:hi] = b
     edge = np.flatnonzero(~in_array & ~is_cell)
     rank = {b: k for k, b in enumerate(EDGE_BLOCKS)}
-    order = np.argsort([rank.get(b, len(rank)) for b in inst_block[edge]], kind="stable")
+    order = np.lexsort(([rank.get(b, len(rank)) for b in inst_block[edge]], inst_bank[edge]))
     edge = edge[order]
     cells = ~in_array & is_cell
     logic = {}
-    for b in LEFT_STRIPS + BOTTOM_STRIPS:
-        idx = np.flatnonzero(cells & (inst_block == b))
-        if idx.size:
-            logic[b] = idx
+    for b in range(banks):
+        mine = cells & (inst_bank == b)
+        for blk in LEFT_STRIPS + BANK_BOTTOM:
+            idx = np.flatnonzero(mine & (inst_block == blk))
+            if idx.size:
+                logic[strip_name(blk, b, banks)] = idx
+    for blk in SHARED:
+        idx = np.flatnonzero(cells & (inst_bank < 0) & (inst_block == blk))
+        if idx.size:  # with one bank its strips and the shared ones are one region
+            logic[blk] = np.union1d(logic[blk], idx) if blk in logic else idx
     # Cells of other blocks (an L-unit's compute cell) have no strip; only a floorplan that
     # takes every cell into one region (place/fused.py) can place them.
-    stray = np.flatnonzero(cells & ~np.isin(inst_block, LEFT_STRIPS + BOTTOM_STRIPS))
+    placed = np.zeros(netlist.n_instances, bool)
+    for idx in logic.values():
+        placed[idx] = True
+    stray = np.flatnonzero(cells & ~placed)
     if stray.size:
         logic[OTHER] = stray
     return Partition(array, arow, acol, rows, cols, edge, MappingProxyType(logic), cell_sites,
-                     style="compiler", edge_block=inst_block[edge])
+                     style="compiler", edge_block=inst_block[edge], edge_bank=np.maximum(inst_bank[edge], 0), banks=banks)

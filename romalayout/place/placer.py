@@ -169,6 +169,21 @@ def _connectivity(netlist: Netlist):
     return inst[keep], net[keep], 1.0 / (k[net[keep]] - 1)
 
 
+def _edge_sites(part: Partition, fp: Floorplan) -> tuple[np.ndarray, np.ndarray]:
+    """(column, row) of every edge device: in order, row by row over the whole edge rows, or,
+    with per-bank site ranges, over the sites under its own bank."""
+    k = np.arange(part.edge.size)
+    if not fp.edge_bank_cols or part.edge_bank is None:
+        return k % fp.edge_per_row, k // fp.edge_per_row
+    col, row = np.zeros_like(k), np.zeros_like(k)
+    for b, (first, last) in enumerate(fp.edge_bank_cols):
+        sel = np.flatnonzero(part.edge_bank == b)
+        j = np.arange(sel.size)
+        n = max(1, last - first)
+        col[sel], row[sel] = first + j % n, j // n
+    return col, row
+
+
 def _anchor_y(n: int, inst: np.ndarray, net: np.ndarray, n_nets: int, fixed: np.ndarray, y: np.ndarray, rounds: int = 12):
     """Height of every instance reachable from the fixed ones (array and edge devices): in
     rounds, an unplaced instance takes the mean, over its nets that hold placed pins, of the
@@ -207,11 +222,11 @@ def place(netlist: Netlist, tech: Technology, part: Partition, fp: Floorplan, im
         h[part.array] = g.cell_h_um
     if part.edge.size:
         e = fp.edge_rect
-        k = np.arange(part.edge.size)
         pitch_x = e.width_um / fp.edge_per_row
-        x0[part.edge] = e.x0_um + (k % fp.edge_per_row) * pitch_x
+        col, row = _edge_sites(part, fp)
+        x0[part.edge] = e.x0_um + col * pitch_x
         # Row 0 of the edge devices is the one nearest the array.
-        y0[part.edge] = e.y1_um - (k // fp.edge_per_row + 1) * fp.edge_dev_h_um
+        y0[part.edge] = e.y1_um - (row + 1) * fp.edge_dev_h_um
         w[part.edge] = fp.edge_dev_w_um
         h[part.edge] = fp.edge_dev_h_um
     sw, sh = tech.site_width_um, tech.site_height_um

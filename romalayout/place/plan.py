@@ -9,12 +9,8 @@ grows a congested region, a lower bound of the sized area that keeps the search 
 (a 16 Mbit memory plans its folds in seconds). A fold whose array alone is more than
 PRUNE_ASPECT x max_aspect out of square is not planned: no periphery can square it.
 
-Banks are searched only when --banks asks for them. Our floorplan puts banks side by side
-beside one strip of row decoders, so the word lines of the farther banks run over the
-nearer ones and share their tracks: the plan (at starting pitches) cannot see that, and
-sizing then stretches the array (ASAP7 1 Mbit B-ROM at 8 words per row and 2 banks: row
-pitch x 1.49). A compiler's banks each have their decoder beside them; until this
-floorplan does that, a bank count is the user's explicit choice.
+Banks (up to 4 unless --banks asks for 8) are tiles side by side, each with its own
+decoder strips beside its array and its column periphery under it (place/compiler.py).
 """
 
 from __future__ import annotations
@@ -89,8 +85,8 @@ def choose_fold(tech: Technology, kind: str, contents: np.ndarray, max_aspect: f
         fold = Fold(words_per_row, banks)
         check(kind, depth, width, fold)
         return fold, [plan_fold(tech, kind, contents, fold, program, targets, rules)]
-    folds = [f for f in candidates(kind, depth, width, max_banks=banks or 1)
-             if (words_per_row is None or f.words_per_row == words_per_row) and f.banks == (banks or 1)]
+    folds = [f for f in candidates(kind, depth, width, max_banks=banks or 4)
+             if (words_per_row is None or f.words_per_row == words_per_row) and (banks is None or f.banks == banks)]
     if not folds:
         pinned = ", ".join("%s %d" % (k, v) for k, v in (("words per row", words_per_row), ("banks", banks)) if v is not None)
         raise InputError("no fold with %s holds a %s of %d x %d" % (pinned or "any setting", kind, depth, width))
