@@ -57,7 +57,7 @@ def main(argv=None) -> int:
                            "sized_area_um2": "", "sized_aspect": "", "seconds": 0.0}
                     if bits <= args.sized_up_to:
                         d = build(tech, kind, depth, width, seed=0, style="compiler", fold=fold)
-                        r = size_macro(d.netlist, tech).floorplan.region
+                        r = size_macro(d.netlist, tech, max_aspect=args.max_aspect).floorplan.region
                         row["sized_area_um2"] = round(r.area_um2, 3)
                         row["sized_aspect"] = round(aspect_ratio(r.width_um, r.height_um), 4)
                     row["seconds"] = round(time.perf_counter() - t0, 2)

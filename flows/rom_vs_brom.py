@@ -37,7 +37,7 @@ def run_one(tech, kind: str, depth: int, width: int, seed: int, style: str = "co
     if style == "compiler":
         fold = choose_fold(tech, kind, memory_contents(kind, depth, width, seed))[0]
     design = build(tech, kind, depth, width, seed=seed, style=style, fold=fold)
-    sized = size_macro(design.netlist, tech)
+    sized = size_macro(design.netlist, tech, max_aspect=2.0 if style == "compiler" else None)
     j = sized.to_json()
     regions = j["regions"]
     array = regions.get("array", {})

@@ -58,7 +58,7 @@ def run(args) -> int:
 
     tech, design = design_from_args(args)
     t0 = time.perf_counter()
-    sized = size_macro(design.netlist, tech)
+    sized = size_macro(design.netlist, tech, max_aspect=design.max_aspect)
     asg = assigned_routes(sized, rounds=args.ripup_rounds)
     layout = layout_from_sized(sized, assigned=asg)
     t1 = time.perf_counter()

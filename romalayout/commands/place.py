@@ -39,7 +39,7 @@ def run(args) -> int:
     tech, design = design_from_args(args)
     rules = default_rules(tech, args.max_layer)
     t0 = time.perf_counter()
-    sized = size_macro(design.netlist, tech, targets, rules)
+    sized = size_macro(design.netlist, tech, targets, rules, max_aspect=design.max_aspect)
     legal = check_legality(sized.placement)
     if not legal.ok:
         raise InputError("placement is not legal: %d overlaps, %d outside (a bug; please report)" % (legal.overlaps, legal.outside))

@@ -192,7 +192,7 @@ def separate(sl: Slice, kind: str, with_power: bool = True, seed: int = 0) -> Re
     """memory + compute as two sized macros side by side."""
     mem_nl = memory_netlist(sl.tech, kind, sl.bits, sl.fold(kind))
     lunit, cmap = compose(mem_nl, sl.compute_netlist, "lunit_" + kind)
-    mem = size_macro(mem_nl, sl.tech, sl.targets, sl.rules)
+    mem = size_macro(mem_nl, sl.tech, sl.targets, sl.rules, max_aspect=sl.max_aspect if sl.style == "compiler" else None)
     comp = sl.compute_macro()
     area, base, metal = _usage_sum([mem, comp])
     bus = bus_lengths(mem, comp)

@@ -117,11 +117,19 @@ def compiler_floorplan(netlist: Netlist, tech: Technology, part: Partition, rule
         return w, hb + max(edge_h + array_h, n_left * sh if left else 0.0)
 
     # The left strips are pitch-matched to the array (as tall as it) unless taller strips,
-    # with empty space beside the array, give a smaller macro: small arrays, whose drivers
-    # would otherwise make a strip many times wider than the array.
+    # with empty space beside the array, give a smaller macro (small arrays, whose drivers
+    # would otherwise make a strip many times wider than the array) or, with spec.max_aspect,
+    # the smallest macro within that aspect ratio (else the squarest).
     n_min = max(1, int(math.floor((array_h + edge_h) / sh + 1e-9)))
-    tries = sorted({n_min + (n_min * k) // 8 for k in range(25)} | {n_min + k for k in range(25)})
-    n_left = min(tries, key=lambda n: (size(n)[0] * size(n)[1], n))
+    tries = sorted({n_min + (n_min * k) // 8 for k in range(49)} | {n_min + k for k in range(25)})
+    sizes = {n: size(n) for n in tries}
+
+    def key(n):
+        w, h = sizes[n]
+        over = max(w, h) / min(w, h) > spec.max_aspect + 1e-9 if spec.max_aspect else False
+        return (over, max(w, h) / min(w, h) if over else w * h, n)
+
+    n_left = min(tries, key=key)
     left, left_w, tile_sites, rows_b, full_sites, rows_s, hb = strips(n_left)
     tile_w = max(left_w + bank_w, tile_sites * sw)
     core_w, core_h = size(n_left)

@@ -236,6 +236,9 @@ class FloorplanSpec:
     col_stretch_layer: str = ""
     density: Mapping[str, float] = field(default_factory=dict)  # region -> density; default targets.base
     over_cells: bool = False  # column lines must pass over standard cells (fused floorplan)
+    # Compiler floorplans: the left strips' height is chosen for the least area among the
+    # heights that keep the macro's aspect ratio at most this (None: least area).
+    max_aspect: float | None = None
 
     def region_density(self, name: str) -> float:
         return self.density.get(name, self.targets.base)

@@ -56,13 +56,13 @@ def aspect_ratio(width_um: float, height_um: float) -> float:
 
 
 def plan_fold(tech: Technology, kind: str, contents: np.ndarray, fold: Fold, program: str = "via",
-              targets: Targets | None = None, rules: RoutingRules | None = None) -> FoldPlan:
+              targets: Targets | None = None, rules: RoutingRules | None = None, max_aspect: float | None = None) -> FoldPlan:
     """The planned macro of `kind` holding `contents` under `fold` (see the module docstring)."""
     from romalayout.gen import macro
 
     netlist = macro.generate(tech, kind, contents, fold, program, with_array=False)
     rules = rules or default_rules(tech)
-    fp = make_floorplan(netlist, tech, partition(netlist, tech), rules, FloorplanSpec(targets=targets or Targets()))
+    fp = make_floorplan(netlist, tech, partition(netlist, tech), rules, FloorplanSpec(targets=targets or Targets(), max_aspect=max_aspect))
     return FoldPlan(fold, fp.region.width_um, fp.region.height_um)
 
 
@@ -84,14 +84,14 @@ def choose_fold(tech: Technology, kind: str, contents: np.ndarray, max_aspect: f
     if words_per_row is not None and banks is not None:
         fold = Fold(words_per_row, banks)
         check(kind, depth, width, fold)
-        return fold, [plan_fold(tech, kind, contents, fold, program, targets, rules)]
+        return fold, [plan_fold(tech, kind, contents, fold, program, targets, rules, max_aspect)]
     folds = [f for f in candidates(kind, depth, width, max_banks=banks or 4)
              if (words_per_row is None or f.words_per_row == words_per_row) and (banks is None or f.banks == banks)]
     if not folds:
         pinned = ", ".join("%s %d" % (k, v) for k, v in (("words per row", words_per_row), ("banks", banks)) if v is not None)
         raise InputError("no fold with %s holds a %s of %d x %d" % (pinned or "any setting", kind, depth, width))
     near = [f for f in folds if _array_aspect(tech, kind, depth, width, f) <= PRUNE_ASPECT * max_aspect]
-    plans = [plan_fold(tech, kind, contents, f, program, targets, rules) for f in (near or folds)]
+    plans = [plan_fold(tech, kind, contents, f, program, targets, rules, max_aspect) for f in (near or folds)]
     ok = [p for p in plans if p.aspect_ratio <= max_aspect + 1e-9]
     best = min(ok, key=lambda p: (p.area_um2, p.fold.banks, p.fold.words_per_row)) if ok else \
         min(plans, key=lambda p: (p.aspect_ratio, p.area_um2))

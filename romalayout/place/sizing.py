@@ -134,12 +134,14 @@ def evaluate(netlist: Netlist, tech: Technology, part: Partition, rules: Routing
     return fp, pl, rt, bl
 
 
-def size_macro(netlist: Netlist, tech: Technology, targets: Targets | None = None, rules: RoutingRules | None = None, max_iter: int = 10) -> SizedMacro:
-    """Size, place and route-estimate `netlist`; see the module docstring."""
+def size_macro(netlist: Netlist, tech: Technology, targets: Targets | None = None, rules: RoutingRules | None = None, max_iter: int = 10,
+               max_aspect: float | None = None) -> SizedMacro:
+    """Size, place and route-estimate `netlist`; see the module docstring. max_aspect: a
+    compiler floorplan's bound on its aspect ratio where the strips' shape can keep it."""
     targets = targets or Targets()
     rules = rules or default_rules(tech)
     part = partition(netlist, tech)
-    spec = FloorplanSpec(targets=targets)
+    spec = FloorplanSpec(targets=targets, max_aspect=max_aspect)
     usable = np.array([m.index <= tech.metal(rules.max_layer).index for m in tech.metals])
     bindings: dict[str, str] = {}
     brackets: dict[str, list] = {}
