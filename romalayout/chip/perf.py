@@ -47,7 +47,7 @@ from romalayout.chip.spec import ChipSpec
 from romalayout.errors import InputError
 
 OVERLAP_MODES = ("serial", "pipelined", "full")
-DEFAULT_OVERLAP = "pipelined"
+DEFAULT_OVERLAP = "full"
 
 
 class DoesNotFit(InputError):
@@ -246,12 +246,13 @@ class Spill:
     * LoRA beyond the SRAM: read for every token.
     * KV beyond the SRAM: the newest tokens of each sequence live off chip. A decode step
       reads every spilled token once and writes the new ones; a prefill writes each spilled
-      token once and reads it for each later query (no on-chip reuse: the SRAM is full)."""
+      token once and reads it once per tile of `query_tile` later queries."""
 
     rom_per_token_bytes: float
     rom_layers_per_token_bytes: float  # of rom_per_token_bytes: the part outside the lm_head
     lora_per_token_bytes: float
     kv_bytes_per_token: float
+    query_tile: int
 
     def decode_step_bytes(self, kv_spill_tokens, batch: int):
         """One decode step of `batch` sequences with `kv_spill_tokens` (whole batch) off chip."""
@@ -259,8 +260,8 @@ class Spill:
         return batch * (self.rom_per_token_bytes + self.lora_per_token_bytes) + self.kv_bytes_per_token * (s + np.minimum(s, batch))
 
     def prefill_bytes(self, tokens: int, kv_spill_tokens: float, batch: int) -> float:
-        s = kv_spill_tokens / batch  # per sequence: its newest tokens
-        kv = batch * self.kv_bytes_per_token * (s + s * (s + 1) / 2)
+        s = kv_spill_tokens / batch  # per sequence: its newest tokens; token j is read by s - j + 1 queries
+        kv = batch * self.kv_bytes_per_token * (s + s * (s + 1) / 2 / self.query_tile)
         lm_head = self.rom_per_token_bytes - self.rom_layers_per_token_bytes
         return float(batch * (lm_head + tokens * (self.rom_layers_per_token_bytes + self.lora_per_token_bytes)) + kv)
 
@@ -268,7 +269,7 @@ class Spill:
 def spill(model: ModelConfig, spec: ChipSpec, f: Fit) -> Spill:
     rom = f.rom_spill_bytes
     lm_head = next(p.total_bytes for p in rom_packing(model, spec).parts if p.name.startswith("lm_head"))
-    return Spill(float(rom), float(max(0, rom - lm_head)), float(f.lora_spill_bytes), float(f.kv_bytes_per_token))
+    return Spill(float(rom), float(max(0, rom - lm_head)), float(f.lora_spill_bytes), float(f.kv_bytes_per_token), int(spec["external.query_tile_tokens"]))
 
 
 def require_fit(fits: list[Fit], external_memory_gbps: float | None, what: str) -> None:

@@ -19,7 +19,8 @@ SPEC_PATH = Path(__file__).with_name("roma_spec.toml")
 # Counts the models divide by or build arrays from: positive integers.
 _POSITIVE_INTEGERS = (
     "array.matrix_unit_rows", "array.columns", "array.vector_units", "l_unit.group_size_weights", "l_unit.pass_weight_bits",
-    "l_unit.compute_cells", "l_unit.rom_word_bits", "capacity.kv_page_tokens",
+    "l_unit.compute_cells", "l_unit.rom_word_bits", "capacity.kv_page_tokens", "external.query_tile_tokens",
+    "l_unit.rom_bank_words", "h_unit.sram_bank_rows",
 )
 # Rates and sizes the models divide by: positive numbers.
 _POSITIVE = (
