@@ -105,9 +105,10 @@ def chip_area(spec: ChipSpec, layout: LayoutData | None = None) -> Area:
     routers = units + spec["array.vector_units"]
     blocks = (
         Block("l_unit", cells * sl.area_um2 * scale / UM2_PER_MM2,
-              "%d compute cells x %.0f um^2 (%s at %.0f words: %d banks of %d words%s) from the layout record, x %.3g"
-              % (cells, sl.area_um2, sl.design, sl.words, sl.banks, spec["l_unit.rom_bank_words"],
-                 ", memory %.0f + compute %.0f um^2" % (sl.memory_um2, sl.compute_um2) if sl.memory_um2 is not None else "", scale)),
+              "%d compute cells x %.0f um^2 (%s at %.0f words: %s) from the layout record, x %.3g"
+              % (cells, sl.area_um2, sl.design, sl.words,
+                 "%d banks of %d words, memory %.0f + compute %.0f um^2" % (sl.banks, spec["l_unit.rom_bank_words"], sl.memory_um2, sl.compute_um2)
+                 if sl.memory_um2 is not None else "one array, on the line through the measured depths", scale)),
         Block("h_unit_sram", sram_mm2(spec["h_unit.sram_mib"]), "%g MiB of %s 6T (%.5f um^2) / array efficiency %.2f"
               % (spec["h_unit.sram_mib"], tech.name, tech.sram6t_um2, spec["area.sram_array_efficiency"])),
         Block("h_unit_compute", logic_mm2(units * spec["h_unit.fp16_macs_per_cycle"] * spec["area.h_unit_mac_gate_equivalents"]),

@@ -143,3 +143,15 @@ def test_functional_cli():
 def test_bad_input(args, needle):
     one_line_error(run(*args), needle)
     assert not Path("/tmp/never").exists()
+
+
+def test_area_and_energy_commands():
+    d = json.loads(run("area", "--json").stdout)
+    assert d["total_mm2"] == pytest.approx(sum(b["area_mm2"] for b in d["breakdown"].values()))
+    assert "lunit_layout_asap7.json" in d["layout_source"]
+    fused = json.loads(run("area", "--json", "--set", "l_unit.layout_design=fused").stdout)
+    assert fused["l_unit_slice"]["design"] == "fused" and fused["breakdown"]["l_unit"]["area_mm2"] != d["breakdown"]["l_unit"]["area_mm2"]
+    one_line_error(run("area", "--set", "l_unit.layout_design=nope"), "has no design 'nope'")
+    one_line_error(run("area", "--set", "l_unit.rom_bank_words=2048"), "measured depths [512, 1024] only")
+    e = json.loads(run("energy", "--json").stdout)
+    assert set(e["leakage_w"]) == {"l_unit", "h_unit", "vector_unit", "router", "external"} and e["rom_read_pj"] > 0
