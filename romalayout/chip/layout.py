@@ -62,6 +62,7 @@ def estimate_slices(pdk: str = "asap7", depths=(512, 1024), group: int = 128, we
 
     if len(depths) < 2 or len(set(depths)) != len(depths):
         raise InputError("need at least two different depths to fit the memory's growth, got %r" % (depths,))
+    commit = _git_commit()  # before the slow part, so edits made meanwhile do not mark it dirty
     tech = load_technology(pdk)
     out = {d: [] for d in designs}
     stimulus = ""
@@ -87,7 +88,7 @@ def estimate_slices(pdk: str = "asap7", depths=(512, 1024), group: int = 128, we
         "command": COMMAND,
         "estimator": "romalayout.fused.designs.evaluate: memory/compute macros by romalayout.place.size_macro, the fused "
                      "cell by romalayout.place.fused.size_fused, power by romalayout.power.estimate",
-        "git_commit": _git_commit(),
+        "git_commit": commit,
         "pdk": tech.name, "vdd_v": tech.vdd_v, "frequency_mhz": tech.frequency_default_mhz,
         "group": group, "weight_bits": weight_bits, "word_bits": group * weight_bits + 18, "seed": seed, "cycles": cycles,
         "stimulus": stimulus + "; one memory read and one compute-cell operation per cycle",
