@@ -30,7 +30,7 @@ from pathlib import Path
 from romalayout.errors import InputError
 
 DATA_RESOURCE = "data/chip/lunit_layout_asap7.json"
-COMMAND = "python3 flows/chip_area_from_layout.py"
+COMMAND = "python3 flows/chip_area_from_layout.py"  # + " --style array" for the bare-array estimate
 DESIGNS = ("sram+compute", "rom+compute", "brom+compute", "fused")
 # Blocks of romalayout.power's by-block breakdown that belong to the compute cell; the rest
 # (array, decoder, cgen, periphery) is the memory. "inputs" are the nets driven by primary
@@ -52,8 +52,11 @@ def _git_commit() -> str:
 
 
 def estimate_slices(pdk: str = "asap7", depths=(512, 1024), group: int = 128, weight_bits: int = 2, seed: int = 0,
-                    cycles: int = 256, designs=DESIGNS) -> dict:
+                    cycles: int = 256, designs=DESIGNS, style: str = "compiler", max_aspect: float = 2.0) -> dict:
     """Size and simulate one L-unit slice per design and depth with the layout estimator.
+
+    `style` and `max_aspect` are romalayout fused's --style (compiler: folded macros with
+    periphery and supply ring; array: the bare array-bound estimate) and --max-aspect.
 
     Returns the JSON-ready record the chip model reads (see DATA_RESOURCE). Every netlist's
     function is checked against lunit.group_dot_exact by the estimator; a failure raises."""
@@ -67,7 +70,7 @@ def estimate_slices(pdk: str = "asap7", depths=(512, 1024), group: int = 128, we
     out = {d: [] for d in designs}
     stimulus = ""
     for depth in sorted(depths):
-        sl = make_slice(tech, depth, group, weight_bits, seed, cycles)
+        sl = make_slice(tech, depth, group, weight_bits, seed, cycles, style=style, max_aspect=max_aspect)
         stimulus = sl.stimulus_text
         for r in evaluate(sl, names=designs, seed=seed):
             if not r.extra["function"]["ok"]:
@@ -91,6 +94,7 @@ def estimate_slices(pdk: str = "asap7", depths=(512, 1024), group: int = 128, we
         "git_commit": commit,
         "pdk": tech.name, "vdd_v": tech.vdd_v, "frequency_mhz": tech.frequency_default_mhz,
         "group": group, "weight_bits": weight_bits, "word_bits": group * weight_bits + 18, "seed": seed, "cycles": cycles,
+        "style": style, "max_aspect": max_aspect,
         "stimulus": stimulus + "; one memory read and one compute-cell operation per cycle",
         "designs": out,
     }
