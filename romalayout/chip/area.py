@@ -1,123 +1,132 @@
-"""Area and power roll-up of the ROMA chip beside Table I (503.7 mm^2, 33.1 W) and Fig. 11.
+"""Area of the ROMA chip beside Table I (503.7 mm^2) and Fig. 11.
 
-Bit cells come from the repository's ASAP7 data (romalayout.tech); logic from ASAP7 standard
-cell areas, leakage and internal energies (Liberty); everything else from roma_spec.toml.
-The L-unit area can be overridden (`l_unit_area_mm2`) with the fused-cell layout estimate.
+* L-units: from romalayout's own layout estimate (romalayout.chip.layout): one compute cell's
+  memory (banks of the measured B-ROM macro) + its compute cell, per l_unit.layout_design,
+  times the compute cells of the chip.
+* H-unit and vector-unit SRAM: the PDK's 6T bitcell over an array efficiency.
+* H-unit MACs, vector lanes, routers: NAND2 equivalents at the PDK's NAND2 area over a
+  placement utilization.
+Everything is ASAP7-derived and multiplied by area.asap7_to_7nm_area_scale.
+Power is in romalayout.chip.energy (per-action energies).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from romalayout.chip.capacity import MIB
-from romalayout.chip.models import get_model
-from romalayout.chip.perf import head_stages, layer_stages
+from romalayout.chip.layout import LayoutData, SliceAtDepth, load_layout_data
 from romalayout.chip.spec import ChipSpec
+from romalayout.errors import InputError
 from romalayout.tech import load_technology
 
 UM2_PER_MM2 = 1e6
+PAPER_AREA_MM2 = 503.7  # Table I
+PAPER_POWER_W = 33.1  # Table I
 
 
 @dataclass(frozen=True)
 class Block:
-    """One block of Fig. 11: area and power, with how they were obtained."""
+    """One block of Fig. 11's area: mm^2 and how it was obtained."""
 
     name: str
     area_mm2: float
-    power_w: float
     basis: str
 
     def to_json(self) -> dict:
-        return {"name": self.name, "area_mm2": self.area_mm2, "power_w": self.power_w, "basis": self.basis}
+        return {"name": self.name, "area_mm2": self.area_mm2, "basis": self.basis}
 
 
 @dataclass(frozen=True)
-class AreaPower:
+class Area:
     blocks: tuple[Block, ...]
-    workload: str
-    utilization: dict
+    l_slice: SliceAtDepth  # one compute cell's memory + compute at the chip's depth
+    layout_source: str  # the record and the command that produced it
+    tiles: int  # the 17 x 16 units (matrix and vector units), each with a router
 
     @property
     def total_mm2(self) -> float:
         return sum(b.area_mm2 for b in self.blocks)
 
+    def block(self, name: str) -> Block:
+        return next(b for b in self.blocks if b.name == name)
+
     @property
-    def power_w(self) -> float:
-        return sum(b.power_w for b in self.blocks)
+    def unit_pitch_um(self) -> float:
+        """Side of one of the 17 x 16 units if the chip were tiled evenly (a hop's wire length)."""
+        return math.sqrt(self.total_mm2 * UM2_PER_MM2 / self.tiles)
 
     def to_json(self) -> dict:
-        return {"total_mm2": self.total_mm2, "power_w": self.power_w,
-                "paper_total_mm2": 503.7, "paper_power_w": 33.1, "workload": self.workload,
-                "utilization": self.utilization,
+        return {"total_mm2": self.total_mm2, "paper_total_mm2": PAPER_AREA_MM2, "unit_pitch_um": self.unit_pitch_um,
+                "l_unit_slice": self.l_slice.to_json(), "layout_source": self.layout_source,
                 "breakdown": {b.name: b.to_json() for b in self.blocks}}
 
 
-def decode_utilization(spec: ChipSpec) -> dict:
-    """Busy fraction of each resource in the power workload (from the performance model)."""
-    model = get_model(spec["workload.power_model"])
-    stages = layer_stages(model, spec, spec["workload.power_rank"], 1, spec["workload.power_kv_tokens"])
-    total = model.layers * sum(float(s.cycles) for s in stages) + sum(float(s.cycles) for s in head_stages(model, spec))
-    busy = lambda f: (model.layers * sum(float(getattr(s, f)) for s in stages) + sum(float(getattr(s, f)) for s in head_stages(model, spec))) / total
-    return {"l_unit": busy("l_cycles"), "h_unit": busy("h_cycles"), "vector_unit": busy("v_cycles"), "link": busy("link_cycles")}
+def words_per_compute_cell(spec: ChipSpec, word_bits: int) -> float:
+    """ROM words (one group + its scale and zero point) each compute cell's memory holds."""
+    cells = spec.matrix_units * spec["l_unit.compute_cells"]
+    return spec["l_unit.rom_capacity_mib"] * MIB * 8 / cells / word_bits
 
 
-def area_power(spec: ChipSpec, l_unit_area_mm2: float | None = None, pdk: str | None = None) -> AreaPower:
-    """Roll up area (mm^2) and power (W) of L-units, H-units, vector units and routers."""
-    tech = load_technology(pdk or spec["area.sram_bitcell_source"])
-    f = spec.clock_hz
-    act = spec["power.activity_factor"]
-    util = decode_utilization(spec)
+def _check_record(spec: ChipSpec, layout: LayoutData) -> None:
+    if layout.record.get("pdk") != spec["area.pdk"]:
+        raise InputError("layout data %s is for PDK %r, the chip spec's area.pdk is %r" % (layout.path, layout.record.get("pdk"), spec["area.pdk"]))
+    if layout.group != spec["l_unit.group_size_weights"] or layout.record["weight_bits"] != spec["l_unit.pass_weight_bits"]:
+        raise InputError("layout data %s measured groups of %d x UInt%d, the chip spec has %d x UInt%d; rerun %s"
+                         % (layout.path, layout.group, layout.record["weight_bits"], spec["l_unit.group_size_weights"],
+                            spec["l_unit.pass_weight_bits"], layout.record["command"]))
+
+
+def l_unit_slice(spec: ChipSpec, layout: LayoutData | None = None) -> SliceAtDepth:
+    """One compute cell's memory + compute (l_unit.layout_design) at the chip's words per cell."""
+    layout = layout or load_layout_data()
+    _check_record(spec, layout)
+    return layout.at_depth(spec["l_unit.layout_design"], words_per_compute_cell(spec, layout.word_bits), spec["l_unit.rom_bank_words"])
+
+
+def chip_area(spec: ChipSpec, layout: LayoutData | None = None) -> Area:
+    """Area (mm^2) of L-units, H-unit SRAM and MACs, vector units and routers."""
+    layout = layout or load_layout_data()
+    tech = load_technology(spec["area.pdk"])
+    scale = spec["area.asap7_to_7nm_area_scale"]
     units = spec.matrix_units
-    cell = lambda role: tech.role_cell(role)
-    area_um2 = lambda role: cell(role).width_um * cell(role).height_um
-    logic_util = spec["area.logic_utilization"]
-
-    def logic(counts: dict, n: float):
-        """(area mm^2, leakage W, switching energy J per cycle at activity 1) of n copies."""
-        a = sum(area_um2(r) * c for r, c in counts.items()) / logic_util * n / UM2_PER_MM2
-        leak = sum(cell(r).leakage_nw * c for r, c in counts.items()) * n * 1e-9
-        e = sum(cell(r).e_int_fj * c for r, c in counts.items()) * n * 1e-15
-        return a, leak, e
-
-    def nand2_eq(n_eq: float):
-        return logic({"nand2": n_eq}, 1)
-
-    # L-units: B-ROM + compute cells + one alignment unit each
-    rom_bits = spec["l_unit.rom_capacity_mib"] * MIB * 8
-    rom_um2_per_bit = tech.sram6t_um2 * spec["area.rom_to_sram_bitcell_ratio"] / spec["area.rom_array_efficiency"] * spec["area.brom_area_factor"]
     cells = units * spec["l_unit.compute_cells"]
-    cc = {"fa": spec["compute_cell.full_adders"], "and2": spec["compute_cell.and_gates"], "dff": spec["compute_cell.flip_flops"]}
-    cc_a, cc_leak, cc_e = logic(cc, cells)
-    al_a, al_leak, al_e = nand2_eq(units * spec["l_unit.group_size_weights"] * spec["compute_cell.alignment_nand2_eq_per_lane"])
-    rom_a = rom_bits * rom_um2_per_bit / UM2_PER_MM2
-    word_bits = spec["l_unit.rom_word_bits"] + spec["l_unit.scale_bits"] + spec["l_unit.zero_point_bits"]
-    rom_p = cells * word_bits * spec["power.rom_read_energy_pj_per_bit"] * 1e-12 * f * util["l_unit"]
-    l_area = l_unit_area_mm2 if l_unit_area_mm2 is not None else rom_a + cc_a + al_a
-    l_basis = ("override l_unit_area_mm2" if l_unit_area_mm2 is not None else
-               "B-ROM %.4g um^2/bit (ASAP7 6T x ROM/SRAM ratio / array efficiency x B-ROM factor) = %.1f mm^2; "
-               "compute cells %.1f mm^2; alignment %.1f mm^2" % (rom_um2_per_bit, rom_a, cc_a, al_a))
-    l_power = rom_p + (cc_e + al_e) * act * f * util["l_unit"] + cc_leak + al_leak
+    sl = l_unit_slice(spec, layout)
+    nand2 = tech.role_cell("nand2").area_um2 / spec["area.logic_utilization"]
 
-    def sram(mib: float, read_bytes_per_cycle_total: float, busy: float):
-        bits = mib * MIB * 8
-        a = bits * tech.sram6t_um2 / spec["area.sram_array_efficiency"] / UM2_PER_MM2
-        p = read_bytes_per_cycle_total * 8 * spec["power.sram_read_energy_pj_per_bit"] * 1e-12 * f * busy + bits * spec["power.sram_leakage_nw_per_bit"] * 1e-9
-        return a, p
+    def sram_mm2(mib: float) -> float:
+        return mib * MIB * 8 * tech.sram6t_um2 / spec["area.sram_array_efficiency"] * scale / UM2_PER_MM2
 
-    h_sram_a, h_sram_p = sram(spec["h_unit.sram_mib"], units * spec["h_unit.sram_read_bytes_per_cycle"], util["h_unit"])
-    h_a, h_leak, h_e = nand2_eq(units * spec["h_unit.fp16_macs_per_cycle"] * spec["area.h_unit_mac_gate_equivalents"])
+    def logic_mm2(n_eq: float) -> float:
+        return n_eq * nand2 * scale / UM2_PER_MM2
+
     lanes = spec["array.vector_units"] * spec["vector_unit.fp16_lanes"]
-    v_sram_a, v_sram_p = sram(spec["vector_unit.sram_mib"], lanes * 2 * spec["datatypes.activation_bytes"], util["vector_unit"])
-    v_a, v_leak, v_e = nand2_eq(lanes * spec["area.vector_lane_gate_equivalents"])
     routers = units + spec["array.vector_units"]
-    r_a, r_leak, r_e = nand2_eq(routers * spec["area.router_gate_equivalents"])
-    link_p = routers * 4 * spec["router.link_bits_per_cycle"] * spec["power.link_energy_pj_per_bit_hop"] * 1e-12 * f * util["link"]
     blocks = (
-        Block("l_unit", l_area, l_power, l_basis),
-        Block("h_unit_sram", h_sram_a, h_sram_p, "288 MiB of ASAP7 6T / array efficiency"),
-        Block("h_unit_compute", h_a, h_e * act * f * util["h_unit"] + h_leak, "FP16 MACs in NAND2 equivalents (ASAP7 NAND2 area)"),
-        Block("vector_unit", v_a + v_sram_a, v_e * act * f * util["vector_unit"] + v_leak + v_sram_p, "16 MiB SRAM + FP16 lanes"),
-        Block("router", r_a, r_e * act * f * util["link"] + r_leak + link_p, "272 routers in NAND2 equivalents + link wire energy"),
+        Block("l_unit", cells * sl.area_um2 * scale / UM2_PER_MM2,
+              "%d compute cells x %.0f um^2 (%s at %.0f words: %s) from the layout record, x %.3g"
+              % (cells, sl.area_um2, sl.design, sl.words,
+                 "%d banks of %d words, memory %.0f + compute %.0f um^2" % (sl.banks, spec["l_unit.rom_bank_words"], sl.memory_um2, sl.compute_um2)
+                 if sl.memory_um2 is not None else "one array, on the line through the measured depths", scale)),
+        Block("h_unit_sram", sram_mm2(spec["h_unit.sram_mib"]), "%g MiB of %s 6T (%.5f um^2) / array efficiency %.2f"
+              % (spec["h_unit.sram_mib"], tech.name, tech.sram6t_um2, spec["area.sram_array_efficiency"])),
+        Block("h_unit_compute", logic_mm2(units * spec["h_unit.fp16_macs_per_cycle"] * spec["area.h_unit_mac_gate_equivalents"]),
+              "%d FP16 MACs x %d NAND2-eq (%s NAND2 area / utilization)" % (units * spec["h_unit.fp16_macs_per_cycle"],
+                                                                           spec["area.h_unit_mac_gate_equivalents"], tech.name)),
+        Block("vector_unit", sram_mm2(spec["vector_unit.sram_mib"]) + logic_mm2(lanes * spec["area.vector_lane_gate_equivalents"]),
+              "%g MiB SRAM + %d FP16 lanes x %d NAND2-eq" % (spec["vector_unit.sram_mib"], lanes, spec["area.vector_lane_gate_equivalents"])),
+        Block("router", logic_mm2(routers * spec["area.router_gate_equivalents"]),
+              "%d routers x %d NAND2-eq" % (routers, spec["area.router_gate_equivalents"])),
     )
-    workload = "%s rank %d decode at %d cached tokens" % (spec["workload.power_model"], spec["workload.power_rank"], spec["workload.power_kv_tokens"])
-    return AreaPower(blocks, workload, util)
+    return Area(blocks, sl, "%s (written by `%s`, commit %s)" % (layout.path, layout.record["command"], layout.record.get("git_commit", "?")), routers)
+
+
+def area_report_text(spec: ChipSpec) -> str:
+    """The area blocks beside Table I (what `romalayout chip area` prints)."""
+    a = chip_area(spec)
+    lines = ["%-16s %10s  %s" % ("block", "mm^2", "basis")]
+    lines += ["%-16s %10.1f  %s" % (b.name, b.area_mm2, b.basis) for b in a.blocks]
+    lines.append("%-16s %10.1f  (paper Table I: %.1f mm^2)" % ("total", a.total_mm2, PAPER_AREA_MM2))
+    lines.append("layout record: " + a.layout_source)
+    return "\n".join(lines)

@@ -90,6 +90,10 @@ def rom_packing(model: ModelConfig, spec: ChipSpec) -> RomPacking:
         copies = model.layers if l.per_layer else 1
         name = l.name + (" (tied input embedding)" if not l.per_layer and model.tied_embeddings else "")
         parts.append(_pack(name, l.out_features, l.in_features, copies, model.base_bits, spec))
+    if model.bias_elements():
+        # biases are FP16 constants of the base model, kept in ROM beside it (read by the vector units)
+        n = model.bias_elements()
+        parts.append(RomPart("bias (%s, FP16)" % ",".join(model.bias_projections), n, 0, n * 2, 0, 0, 0))
     emb = None if model.tied_embeddings else _pack("input embedding (lookup)", model.vocab, model.hidden, 1, model.base_bits, spec)
     capacity = int(round(spec["l_unit.rom_capacity_mib"] * MIB))
     return RomPacking(model.name, tuple(parts), emb, capacity)
@@ -146,3 +150,87 @@ def paper_implied_kv(sram1_mib: float, tokens1: int, sram2_mib: float, tokens2: 
     """(KV bytes per token, other SRAM bytes) implied by two points of the paper's Fig. 10."""
     per_token = (sram2_mib - sram1_mib) * MIB / (tokens2 - tokens1)
     return per_token, sram1_mib * MIB - tokens1 * per_token
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Does a point fit the chip? ROM: the base model; SRAM: LoRA + the batch's KV cache.
+
+    `kv_tokens_per_sequence` is what each sequence keeps (its tokens, or the sliding window).
+    Spill: what an external memory must hold when it does not fit (see perf.spill)."""
+
+    model: str
+    rank: int
+    batch: int
+    kv_tokens_per_sequence: int
+    rom_bytes: int
+    rom_capacity_bytes: int
+    lora_bytes: int
+    kv_bytes_per_token: int
+    sram_capacity_bytes: int
+    max_kv_tokens: int  # over the whole batch, beside the LoRA weights
+    lora_fits: bool
+
+    @property
+    def kv_tokens(self) -> int:
+        return self.batch * self.kv_tokens_per_sequence
+
+    @property
+    def rom(self) -> bool:
+        return self.rom_bytes <= self.rom_capacity_bytes
+
+    @property
+    def sram(self) -> bool:
+        return self.lora_fits and self.kv_tokens <= self.max_kv_tokens
+
+    @property
+    def rom_spill_bytes(self) -> int:
+        return max(0, self.rom_bytes - self.rom_capacity_bytes)
+
+    @property
+    def lora_spill_bytes(self) -> int:
+        return 0 if self.lora_fits else self.lora_bytes - self.sram_capacity_bytes
+
+    @property
+    def kv_spill_tokens(self) -> int:
+        """Tokens whose KV lives off chip (whole batch): the newest ones, once SRAM is full."""
+        return max(0, self.kv_tokens - self.max_kv_tokens)
+
+    def problem(self) -> str:
+        """One line saying what does not fit ('' when everything fits)."""
+        out = []
+        if not self.rom:
+            out.append("base weights need %d B of ROM, the chip has %d B (%.1f%%)"
+                       % (self.rom_bytes, self.rom_capacity_bytes, 100 * self.rom_bytes / self.rom_capacity_bytes))
+        if not self.lora_fits:
+            out.append("rank-%d LoRA needs %d B of SRAM, the chip has %d B" % (self.rank, self.lora_bytes, self.sram_capacity_bytes))
+        elif not self.sram:
+            out.append("KV cache of %d tokens (%d x %d) exceeds the %d tokens the SRAM holds beside rank-%d LoRA"
+                       % (self.kv_tokens, self.batch, self.kv_tokens_per_sequence, self.max_kv_tokens, self.rank))
+        return "; ".join(out)
+
+    def to_json(self) -> dict:
+        kv_bytes = self.kv_tokens * self.kv_bytes_per_token
+        return {
+            "fits": {"rom": self.rom, "sram": self.sram},
+            "rom": {"used_bytes": self.rom_bytes, "capacity_bytes": self.rom_capacity_bytes,
+                    "utilization": self.rom_bytes / self.rom_capacity_bytes, "spill_bytes": self.rom_spill_bytes},
+            "sram": {"lora_bytes": self.lora_bytes, "kv_bytes": kv_bytes, "kv_tokens": self.kv_tokens,
+                     "kv_bytes_per_token": self.kv_bytes_per_token, "capacity_bytes": self.sram_capacity_bytes,
+                     "utilization": (self.lora_bytes + kv_bytes) / self.sram_capacity_bytes,
+                     "max_kv_tokens": self.max_kv_tokens, "kv_spill_tokens": self.kv_spill_tokens,
+                     "lora_spill_bytes": self.lora_spill_bytes},
+        }
+
+
+def fit(model: ModelConfig, spec: ChipSpec, rank: int, tokens_per_sequence: int, batch: int = 1) -> Fit:
+    """Fit of `batch` sequences of `tokens_per_sequence` tokens each (their KV) beside rank-`rank` LoRA."""
+    if not isinstance(batch, int) or batch < 1:
+        raise InputError("batch must be an integer >= 1, got %r" % (batch,))
+    if tokens_per_sequence < 0:
+        raise InputError("tokens per sequence must be >= 0, got %r" % (tokens_per_sequence,))
+    cap = max_kv_tokens(model, rank, spec["h_unit.sram_mib"], spec)
+    rom = rom_packing(model, spec)
+    return Fit(model.name, rank, batch, int(model.kv_tokens_stored(tokens_per_sequence)), rom.total_bytes, rom.capacity_bytes,
+               cap.lora_bytes, cap.kv_bytes_per_token, cap.sram_bytes, cap.max_tokens,
+               math.ceil(cap.lora_bytes / cap.units) <= cap.sram_bytes // cap.units)

@@ -5,8 +5,12 @@ Eq. (1) per 128-weight group), group results are summed as FP32 partial sums (th
 across matrix units); LoRA (FP8 weights), attention, softmax, norms and RoPE use FP16
 storage with FP32 accumulation; activations and the KV cache are stored in FP16.
 Reference path: the same quantized weights and FP8 LoRA values, all arithmetic in float64.
-Agreement is measured with teacher forcing: both paths see the reference's greedy tokens, and
-each decode step counts as agreeing when both pick the same next token.
+Control path ("exact products"): the chip path with each group's Eq. (1) computed exactly
+(lunit.reference_dot, no alignment shift) instead of through the alignment unit, everything
+else unchanged; where the chip path disagrees and the control agrees, the alignment unit's
+truncation is the cause.
+Agreement is measured with teacher forcing: every path sees the reference's greedy tokens,
+and each decode step counts as agreeing when it picks the reference's next token.
 """
 
 from __future__ import annotations
@@ -118,6 +122,19 @@ class _Chip:
         return (a.astype(np.float32) @ b.astype(np.float32)).astype(np.float16)
 
 
+class _ChipExactProducts(_Chip):
+    """The chip path with each group's dot product exact (no alignment truncation)."""
+
+    def linear(self, q: QLinear, x):
+        xg = x.astype(np.float16).reshape(1, q.w.shape[1], q.w.shape[2])
+        per_group = lunit.reference_dot(xg, q.w, q.z, q.s)  # float64, no shift
+        y = per_group.astype(np.float32).sum(axis=-1, dtype=np.float32)
+        if q.lora_a is not None:
+            h = (q.lora_a.astype(np.float32) @ x.astype(np.float32)).astype(np.float16)
+            y = y + q.lora_b.astype(np.float32) @ h.astype(np.float32)
+        return y.astype(np.float16)
+
+
 def _rmsnorm(ar, x, gain):
     xf = np.asarray(x, dtype=np.float64 if isinstance(ar, _Float64) else np.float32)
     return ar.act(xf / np.sqrt(np.mean(xf * xf) + 1e-5) * gain.astype(xf.dtype))
@@ -173,6 +190,9 @@ class AgreementResult:
     min_top2_gap: float  # smallest reference gap between the best and second-best logit
     distinct_tokens: int  # how many different next tokens the reference chose
     chip_tokens_per_s: float  # the simulation's own speed (chip path only)
+    seed: int = 0
+    control_agreeing_steps: int | None = None  # exact-product control (None: not run)
+    control_max_abs_logit_error: float | None = None
 
     @property
     def agreement(self) -> float:
@@ -183,38 +203,94 @@ class AgreementResult:
                 "agreeing_steps": self.agreeing_steps, "agreement": self.agreement,
                 "max_abs_logit_error": self.max_abs_logit_error, "logit_rms": self.logit_rms,
                 "min_top2_gap": self.min_top2_gap, "distinct_tokens": self.distinct_tokens,
-                "chip_tokens_per_s": self.chip_tokens_per_s}
+                "chip_tokens_per_s": self.chip_tokens_per_s, "seed": self.seed,
+                "control_agreeing_steps": self.control_agreeing_steps,
+                "control_agreement": None if self.control_agreeing_steps is None else self.control_agreeing_steps / self.decode_steps,
+                "control_max_abs_logit_error": self.control_max_abs_logit_error}
 
 
-def run_agreement(model: ModelConfig = TINY_MODEL, rank: int = 8, prompt_tokens: int = 8, decode_steps: int = 64, seed: int = 0) -> AgreementResult:
-    """Greedy decode with the reference; the chip model follows the same tokens (teacher forcing)."""
+def run_agreement(model: ModelConfig = TINY_MODEL, rank: int = 8, prompt_tokens: int = 8, decode_steps: int = 64, seed: int = 0,
+                  control: bool = True) -> AgreementResult:
+    """Greedy decode with the reference; the chip model (and the exact-product control) follow
+    the same tokens (teacher forcing)."""
     if prompt_tokens < 1 or decode_steps < 1:
         raise InputError("need prompt_tokens >= 1 and decode_steps >= 1, got %d and %d" % (prompt_tokens, decode_steps))
+    if rank < 0:
+        raise InputError("LoRA rank must be >= 0, got %d" % rank)
     weights = random_weights(model, rank, seed)
     prompt = np.random.default_rng(seed + 1).integers(0, model.vocab, size=prompt_tokens)
-    ref, chip = _Float64(), _Chip()
-    cache_r = [([], []) for _ in range(model.layers)]
-    cache_c = [([], []) for _ in range(model.layers)]
-    agree, max_err, sq, n, gap, chosen = 0, 0.0, 0.0, 0, np.inf, set()
+    paths = [_Float64(), _Chip()] + ([_ChipExactProducts()] if control else [])
+    caches = [[([], []) for _ in range(model.layers)] for _ in paths]
+    agree = [0] * len(paths)
+    max_err, ctrl_err, sq, n, gap, chosen = 0.0, 0.0, 0.0, 0, np.inf, set()
     chip_s = 0.0
     tokens = list(prompt)
     for pos in range(prompt_tokens + decode_steps - 1):
-        lr = _step(model, weights, ref, tokens[pos], pos, cache_r)
-        t0 = time.perf_counter()
-        lc = _step(model, weights, chip, tokens[pos], pos, cache_c)
-        chip_s += time.perf_counter() - t0
+        logits = []
+        for i, (ar, cache) in enumerate(zip(paths, caches)):
+            t0 = time.perf_counter()
+            logits.append(_step(model, weights, ar, tokens[pos], pos, cache))
+            if i == 1:
+                chip_s += time.perf_counter() - t0
         if pos >= prompt_tokens - 1:  # a decode step: predict the next token
+            lr, lc = logits[0], logits[1]
             nxt = int(np.argmax(lr))
-            agree += int(np.argmax(lc)) == nxt
+            for i in range(1, len(paths)):
+                agree[i] += int(np.argmax(logits[i])) == nxt
             top2 = np.partition(lr, -2)[-2:]
             gap, chosen = min(gap, float(top2[1] - top2[0])), chosen | {nxt}
             max_err = max(max_err, float(np.max(np.abs(lc - lr))))
+            if control:
+                ctrl_err = max(ctrl_err, float(np.max(np.abs(logits[2] - lr))))
             sq += float(np.sum(lr * lr))
             n += lr.size
             if pos + 1 >= len(tokens):
                 tokens.append(nxt)
-    return AgreementResult(model.name, prompt_tokens, decode_steps, agree, max_err, float(np.sqrt(sq / n)), gap, len(chosen),
-                           (prompt_tokens + decode_steps - 1) / chip_s)
+    return AgreementResult(model.name, prompt_tokens, decode_steps, agree[1], max_err, float(np.sqrt(sq / n)), gap, len(chosen),
+                           (prompt_tokens + decode_steps - 1) / chip_s, seed, agree[2] if control else None,
+                           ctrl_err if control else None)
+
+
+@dataclass(frozen=True)
+class SeedSweep:
+    """Agreement of the chip path and the exact-product control over several seeds."""
+
+    runs: tuple[AgreementResult, ...]
+
+    @property
+    def agreement(self) -> float:
+        return sum(r.agreeing_steps for r in self.runs) / sum(r.decode_steps for r in self.runs)
+
+    @property
+    def control_agreement(self) -> float:
+        return sum(r.control_agreeing_steps for r in self.runs) / sum(r.decode_steps for r in self.runs)
+
+    def to_json(self) -> dict:
+        return {"seeds": len(self.runs), "agreement": self.agreement, "control_agreement": self.control_agreement,
+                "min_agreement": min(r.agreement for r in self.runs), "runs": [r.to_json() for r in self.runs]}
+
+
+def run_seeds(model: ModelConfig = TINY_MODEL, rank: int = 8, prompt_tokens: int = 8, decode_steps: int = 64, seeds=range(10)) -> SeedSweep:
+    """run_agreement over several seeds, with the exact-product control."""
+    seeds = list(seeds)
+    if not seeds:
+        raise InputError("need at least one seed")
+    return SeedSweep(tuple(run_agreement(model, rank, prompt_tokens, decode_steps, s, control=True) for s in seeds))
+
+
+def functional_model(layers: int, hidden: int, ffn: int, heads: int, kv_heads: int, vocab: int, head_dim: int | None = None,
+                     base_bits: int = 4) -> ModelConfig:
+    """A small Llama shape for the functional run (inputs of every matrix a multiple of 128)."""
+    hd = head_dim if head_dim is not None else (hidden // heads if heads > 0 and hidden % heads == 0 else 0)
+    if hd <= 0 or hd % 2:
+        raise InputError("head_dim must be a positive even integer (RoPE rotates halves), got %r; give --head-dim" % (hd,))
+    m = ModelConfig("functional-%dL-%dh" % (layers, hidden), layers=layers, hidden=hidden, ffn=ffn, q_heads=heads, kv_heads=kv_heads,
+                    head_dim=hd, vocab=vocab, tied_embeddings=False, base_bits=base_bits)
+    for lin in m.linears():
+        if lin.in_features % m.group_size:
+            raise InputError("functional model: %s has %d inputs, expected a multiple of the %d-weight group (hidden, ffn and heads x head_dim)"
+                             % (lin.name, lin.in_features, m.group_size))
+    return m
 
 
 @dataclass(frozen=True)
