@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Calibration against a real memory compiler: OpenRAM 1.2.48's sky130 ROM and SRAM macros.
+
+Runs OpenRAM (PyPI ``openram==1.2.48``, its own sky130 technology, the VLSIDA
+sky130_fd_bd_sram leaf cells at the commit its Makefile pins) for ROM and SRAM at 1, 4, 16 and
+64 kbit with 32-bit words, measures each macro and writes
+
+    flows/data/openram_sky130.csv         one row per macro (the contract columns)
+    flows/data/openram_sky130_blocks.csv  one row per (macro, block): the top cell's and the bank's instances
+    flows/data/openram_sky130.md          tables, leaf pitches, architecture notes, commands
+
+Setup (outside the repo; OpenRAM is not a romalayout dependency):
+
+    python3 -m venv /work/openram-run/venv
+    /work/openram-run/venv/bin/pip install openram==1.2.48 "numpy<2" gdstk
+
+Run (each macro is one OpenRAM run; 64 kbit ROM ~20 min, SRAM much longer):
+
+    python3 flows/calibrate_openram.py --openram-python /work/openram-run/venv/bin/python \\
+        --sram-lib-git /work/.mirror/VLSIDA+sky130_fd_bd_sram/repo --work /work/openram-run/work \\
+        [--kinds rom,sram] [--kbits 1,4,16,64] [--run-only | --measure-only]
+
+--measure-only re-measures the finished runs under --work and rewrites the three files; it
+needs only gdstk (a romalayout dependency), not OpenRAM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO / "flows" / "data"
+OPENRAM_VERSION = "1.2.48"
+# The commit of VLSIDA/sky130_fd_bd_sram pinned by OpenRAM 1.2.48's Makefile (SRAM_LIB_GIT_COMMIT).
+SRAM_LIB_COMMIT = "dd64256961317205343a3fd446908b42bafba388"
+WORD_BITS = 32
+KBITS = (1, 4, 16, 64)
+KINDS = ("rom", "sram")
+# OpenRAM's ROM crashes at words_per_row 1 (a column decoder of 0 inputs) and fails escape
+# routing at 2 with 32-bit words (shared/openram/README.md, pitfall 6); 4 works at every size.
+ROM_WORDS_PER_ROW = 4
+ROM_DATA_SEED = 1
+DEFAULT_TIMEOUT_S = 9000  # 2.5 h: an SRAM still routing after this is recorded as not finished
+
+
+class FlowError(Exception):
+    """A bad option or a missing tool: reported as one line, exit status 2."""
+
+
+def fail(msg: str) -> None:
+    raise FlowError(msg)
+
+
+# ---------------------------------------------------------------------------------------------
+# names and configs
+
+def macro_name(kind: str, words: int) -> str:
+    """OpenRAM output name of one macro (also its top cell and top subckt)."""
+    if kind == "rom":
+        return "sky130_rom_%dx%d_wpr%d" % (words, WORD_BITS, ROM_WORDS_PER_ROW)
+    return "sky130_sram_1rw_%dx%d" % (words, WORD_BITS)
+
+
+def words_of_kbits(kbits: int) -> int:
+    return kbits * 1024 // WORD_BITS
+
+
+def rom_data_hex(words: int) -> str:
+    """Seeded random ROM contents as one hex line, two digits per byte, no newline.
+
+    OpenRAM takes the bit count from len(text) * 4, so a trailing newline would add a word.
+    The ROM's transistor count and layout do not depend on the data (a '0' cell still holds
+    a shorted nfet), only the drawn contacts do.
+    """
+    import random
+
+    rng = random.Random(ROM_DATA_SEED)
+    return "".join("%02X" % rng.randrange(256) for _ in range(words * WORD_BITS // 8))
+
+
+def config_text(kind: str, words: int, name: str, work: Path) -> str:
+    """The OpenRAM config file of one macro (paths relative to the work dir, which is the CWD)."""
+    common = [
+        'tech_name = "sky130"',
+        "nominal_corner_only = True",
+        'route_supplies = "ring"',
+        "check_lvsdrc = False       # no magic/netgen: the sky130A PDK is a stub",
+        "use_conda = False          # otherwise OpenRAM runs install_conda.sh",
+        'output_name = "%s"' % name,
+        'output_path = "out/%s"' % name,
+        'openram_temp = "%s/"' % (work / "tmp" / name),
+    ]
+    if kind == "rom":
+        head = [
+            "# OpenRAM %s sky130 ROM, %d words x %d bits" % (OPENRAM_VERSION, words, WORD_BITS),
+            "word_size = %d             # BYTES for the ROM compiler" % (WORD_BITS // 8),
+            'rom_data = "%s.hex"  # a bare name in the CWD: rom.save() copies it to output_path + rom_data' % name,
+            'data_type = "hex"',
+            "words_per_row = %d" % ROM_WORDS_PER_ROW,
+        ]
+    else:
+        head = [
+            "# OpenRAM %s sky130 1rw SRAM, %d words x %d bits; words_per_row is OpenRAM's choice" % (
+                OPENRAM_VERSION, words, WORD_BITS),
+            "word_size = %d" % WORD_BITS,
+            "num_words = %d" % words,
+            "num_rw_ports = 1",
+            "num_r_ports = 0",
+            "num_w_ports = 0",
+            "write_size = None",
+            "num_spare_cols = 1         # sky130: cols + 1 replica + spares must be even",
+            "num_spare_rows = 1         # sky130: rows + 1 replica + spares must be even",
+            "uniquify = True",
+            "analytical_delay = True    # no SPICE characterisation",
+        ]
+    return "\n".join(head + common) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenRAM location and work-dir preparation
+
+def openram_package_dir(openram_python: str) -> Path:
+    """site-packages/openram of the given interpreter, or a FlowError naming what is missing."""
+    exe = shutil.which(openram_python) or openram_python
+    if not Path(exe).exists():
+        fail("--openram-python %s: no such interpreter (expected a python with openram==%s installed)" % (
+            openram_python, OPENRAM_VERSION))
+    probe = "import importlib.util as u; s = u.find_spec('openram'); print(s.submodule_search_locations[0] if s else '')"
+    try:
+        out = subprocess.run([exe, "-c", probe], capture_output=True, text=True, timeout=120).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        fail("--openram-python %s: cannot run it (%s)" % (openram_python, e))
+    if not out:
+        fail("--openram-python %s: OpenRAM is not installed there (expected pip install openram==%s \"numpy<2\" gdstk)" % (
+            openram_python, OPENRAM_VERSION))
+    pkg = Path(out.splitlines()[-1])
+    version = (pkg / "VERSION").read_text().strip() if (pkg / "VERSION").exists() else "?"
+    if version != OPENRAM_VERSION:
+        fail("--openram-python %s: OpenRAM %s found, expected %s" % (openram_python, version, OPENRAM_VERSION))
+    return pkg
+
+
+def prepare_work_dir(work: Path, pkg: Path, sram_lib_git: str, commit: str) -> None:
+    """Stub PDK, the leaf cells and a technology copy with OpenRAM's cell libraries under work/.
+
+    As OpenRAM's ``make sky130-install`` lays them out: X.spice -> sp_lib/X.sp (X.base.spice
+    overrides it), X.lvs.spice -> lvs_lib/X.sp, X.maglef -> maglef_lib/X.mag. The stub
+    sky130A holds three empty files: technology/sky130/__init__.py only checks they exist, and
+    nothing reads them while DRC, LVS and simulation are off.
+    """
+    marker = work / "prepared.json"
+    want = {"openram": str(pkg), "sram_lib_commit": commit}
+    if marker.exists() and json.loads(marker.read_text()) == want:
+        return
+    if not sram_lib_git:
+        fail("--sram-lib-git: required to prepare %s (a git dir holding VLSIDA/sky130_fd_bd_sram at %s)" % (work, commit))
+    git_dir = Path(sram_lib_git)
+    ok = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "-e", commit + "^{commit}"],
+                        capture_output=True).returncode == 0
+    if not ok:
+        fail("--sram-lib-git %s: not a git dir holding commit %s of VLSIDA/sky130_fd_bd_sram" % (sram_lib_git, commit))
+    work.mkdir(parents=True, exist_ok=True)
+    pdk = work / "pdk"
+    cells_root = pdk / "sky130_fd_bd_sram"
+    shutil.rmtree(cells_root, ignore_errors=True)
+    cells_root.mkdir(parents=True)
+    archive = subprocess.run(["git", "--git-dir", str(git_dir), "archive", commit, "cells"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(cells_root)], input=archive.stdout, check=True)
+    for stub in ("ngspice/sky130.lib.spice", "magic/sky130A.magicrc", "netgen/setup.tcl"):
+        p = pdk / "sky130A" / "libs.tech" / stub
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("")
+    tech = work / "technology" / "sky130"
+    shutil.rmtree(work / "technology", ignore_errors=True)
+    shutil.copytree(pkg / "technology" / "sky130", tech, ignore=shutil.ignore_patterns("__pycache__"))
+    libs = {d: tech / d for d in ("gds_lib", "mag_lib", "maglef_lib", "sp_lib", "lvs_lib", "calibre_lvs_lib", "klayout_lvs_lib")}
+    for d in libs.values():
+        d.mkdir(parents=True, exist_ok=True)
+    files = sorted((cells_root / "cells").glob("*/*"))
+    for f in files:
+        n = f.name
+        if n.endswith(".gds"):
+            shutil.copy(f, libs["gds_lib"] / n)
+        elif n.endswith(".maglef"):
+            shutil.copy(f, libs["maglef_lib"] / (n[: -len(".maglef")] + ".mag"))
+        elif n.endswith(".mag"):
+            shutil.copy(f, libs["mag_lib"] / n)
+        elif n.endswith(".lvs.calibre.spice"):
+            shutil.copy(f, libs["calibre_lvs_lib"] / (n[: -len(".lvs.calibre.spice")] + ".sp"))
+        elif n.endswith(".lvs.klayout.spice"):
+            shutil.copy(f, libs["klayout_lvs_lib"] / (n[: -len(".lvs.klayout.spice")] + ".sp"))
+        elif n.endswith(".lvs.spice"):
+            shutil.copy(f, libs["lvs_lib"] / (n[: -len(".lvs.spice")] + ".sp"))
+        elif n.endswith(".spice") and not n.endswith(".base.spice"):
+            shutil.copy(f, libs["sp_lib"] / (n[: -len(".spice")] + ".sp"))
+    for f in files:  # the .base.spice netlists override the plain ones, as in the Makefile
+        if f.name.endswith(".base.spice"):
+            shutil.copy(f, libs["sp_lib"] / (f.name[: -len(".base.spice")] + ".sp"))
+    (work / "out").mkdir(exist_ok=True)  # OpenRAM does os.mkdir(output_path), not makedirs
+    (work / "configs").mkdir(exist_ok=True)
+    marker.write_text(json.dumps(want, indent=1) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# running
+
+def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str, timeout_s: float, flow_cmd: str) -> dict:
+    """One OpenRAM run; its status, wall time and command go to out/<name>/run.json."""
+    words = words_of_kbits(kbits)
+    name = macro_name(kind, words)
+    cfg = work / "configs" / (name + ".py")
+    cfg.write_text(config_text(kind, words, name, work))
+    if kind == "rom":
+        (work / (name + ".hex")).write_text(rom_data_hex(words))
+    out_dir = work / "out" / name
+    shutil.rmtree(out_dir, ignore_errors=True)
+    shutil.rmtree(work / "tmp" / name, ignore_errors=True)
+    (work / "logs").mkdir(exist_ok=True)
+    script = pkg / ("rom_compiler.py" if kind == "rom" else "sram_compiler.py")
+    argv = [openram_python, str(script), "-v", str(cfg.relative_to(work))]
+    env = dict(os.environ, PDK_ROOT=str(work / "pdk"), OPENRAM_TECH=str(work / "technology"))
+    env.pop("OPENRAM_HOME", None)  # the package sets it to its own compiler/ dir
+    log_path = work / "logs" / (name + ".log")
+    status = "ok"
+    t0 = time.monotonic()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(argv, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            rc = proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            rc = proc.wait()
+            status = "timeout"
+    seconds = time.monotonic() - t0
+    if status == "ok" and rc != 0:
+        status = "failed"
+    if status == "ok" and not (out_dir / (name + ".gds")).exists():
+        status = "failed"
+    info = {
+        "kind": kind, "words": words, "width": WORD_BITS, "name": name, "status": status, "returncode": rc,
+        "seconds": round(seconds, 1), "timeout_s": timeout_s, "command": flow_cmd,
+        "openram_command": "cd WORK && PDK_ROOT=WORK/pdk OPENRAM_TECH=WORK/technology python %s -v %s" % (
+            "site-packages/openram/" + script.name, cfg.relative_to(work)),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "run.json").write_text(json.dumps(info, indent=1) + "\n")
+    shutil.copy(log_path, out_dir / (name + ".run.log"))
+    return info
+
+
+def write_outputs(work: Path, data_dir: Path) -> None:
+    fail("measurement not written yet")
+
+
+# ---------------------------------------------------------------------------------------------
+# command line
+
+def parse_list(text: str, allowed, what: str, conv=str) -> list:
+    items = []
+    for tok in text.split(","):
+        tok = tok.strip()
+        try:
+            v = conv(tok)
+        except ValueError:
+            v = None
+        if v not in allowed:
+            fail("--%s %s: expected a comma-separated subset of %s" % (what, text, ",".join(map(str, allowed))))
+        if v not in items:
+            items.append(v)
+    return items
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--openram-python", default=os.environ.get("OPENRAM_PYTHON", ""),
+                    help="python interpreter with openram==%s installed (env OPENRAM_PYTHON)" % OPENRAM_VERSION)
+    ap.add_argument("--sram-lib-git", default=os.environ.get("SRAM_LIB_GIT", ""),
+                    help="git dir of VLSIDA/sky130_fd_bd_sram holding the pinned commit (env SRAM_LIB_GIT)")
+    ap.add_argument("--sram-lib-commit", default=SRAM_LIB_COMMIT)
+    ap.add_argument("--work", default=str(REPO / "out" / "openram_sky130"), help="OpenRAM work dir (PDK stub, configs, outputs)")
+    ap.add_argument("--kinds", default="rom,sram", help="comma-separated subset of rom,sram")
+    ap.add_argument("--kbits", default="1,4,16,64", help="comma-separated subset of 1,4,16,64")
+    ap.add_argument("--timeout-s", type=float, default=DEFAULT_TIMEOUT_S, help="a run still going after this is recorded as not finished")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--run-only", action="store_true", help="run OpenRAM, do not rewrite flows/data")
+    mode.add_argument("--measure-only", action="store_true", help="re-measure the finished runs under --work, run nothing")
+    ap.add_argument("--data-dir", default=str(DATA_DIR), help="where the CSVs and the md go")
+    args = ap.parse_args(argv)
+    try:
+        kinds = parse_list(args.kinds, KINDS, "kinds")
+        kbits = parse_list(args.kbits, KBITS, "kbits", int)
+        if args.timeout_s <= 0:
+            fail("--timeout-s %s: expected a positive number of seconds" % args.timeout_s)
+        work = Path(args.work).resolve()
+        if not args.measure_only:
+            if not args.openram_python:
+                fail("--openram-python: required to run OpenRAM (a python with openram==%s installed)" % OPENRAM_VERSION)
+            pkg = openram_package_dir(args.openram_python)
+            prepare_work_dir(work, pkg, args.sram_lib_git, args.sram_lib_commit)
+            for kind in kinds:
+                for kb in kbits:
+                    flow_cmd = "python3 flows/calibrate_openram.py --kinds %s --kbits %d" % (kind, kb)
+                    info = run_macro(kind, kb, work, pkg, args.openram_python, args.timeout_s, flow_cmd)
+                    print("%s: %s in %.1f s" % (info["name"], info["status"], info["seconds"]), flush=True)
+        if not args.run_only:
+            write_outputs(work, Path(args.data_dir))
+    except FlowError as e:
+        print("romalayout: error: %s" % e, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
