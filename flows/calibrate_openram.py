@@ -258,8 +258,114 @@ def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str,
     return info
 
 
+CSV_COLUMNS = ["kind", "words", "width", "words_per_row", "width_um", "height_um", "area_um2", "transistors", "seconds", "command"]
+DETAIL_COLUMNS = ["kind", "words", "width", "name", "status", "rows", "cols", "words_per_row", "lef_width_um", "lef_height_um",
+                  "bbox_x0_um", "bbox_y0_um", "bbox_x1_um", "bbox_y1_um", "transistor_lines", "transistors_m_weighted",
+                  "ring_band_um", "seconds"]
+BLOCK_COLUMNS = ["kind", "words", "name", "level", "parent", "block", "cells", "count", "x0_um", "y0_um", "x1_um", "y1_um",
+                 "area_um2", "share_of_macro", "transistors"]
+LEAF_COLUMNS = ["kind", "words", "name", "leaf", "container", "cell", "count", "width_um", "height_um", "pitch_x_um", "pitch_y_um",
+                "columns", "rows", "avg_pitch_x_um", "avg_pitch_y_um"]
+DECIMALS = {"seconds": 1, "share_of_macro": 4, "avg_pitch_x_um": 4, "avg_pitch_y_um": 4}
+
+
+def _fmt(v, nd=3) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return ("%%.%df" % nd) % v
+    return str(v)
+
+
+def _csv_text(columns, rows) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(columns)
+    for r in rows:
+        w.writerow([_fmt(r.get(c), DECIMALS.get(c, 3)) for c in columns])
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def collect(work: Path) -> list:
+    """Every macro of the plan: its run record and, for finished runs, its measurements."""
+    import openram_measure as om
+
+    out = []
+    for kind in KINDS:
+        for kb in KBITS:
+            words = words_of_kbits(kb)
+            name = macro_name(kind, words)
+            d = work / "out" / name
+            run = json.loads((d / "run.json").read_text()) if (d / "run.json").exists() else None
+            mac = None
+            if run and run["status"] == "ok":
+                mac = om.measure_macro(kind, words, d, name)
+            out.append({"kind": kind, "kbits": kb, "words": words, "name": name, "run": run, "macro": mac})
+    return out
+
+
 def write_outputs(work: Path, data_dir: Path) -> None:
-    fail("measurement not written yet")
+    """Measure the finished runs under work/ and (re)write the CSVs and the md in data_dir."""
+    import openram_measure as om
+    import openram_report
+
+    if not (work / "out").is_dir():
+        fail("--work %s: no OpenRAM outputs there (expected WORK/out/<macro>/run.json from an earlier run)" % work)
+    items = collect(work)
+    main_rows, detail_rows, block_rows, leaf_rows = [], [], [], []
+    for it in items:
+        run, mac = it["run"], it["macro"]
+        base = {"kind": it["kind"], "words": it["words"], "width": WORD_BITS, "name": it["name"]}
+        row = dict(base, command=run["command"] if run else "")
+        det = dict(base, status=run["status"] if run else "not run", seconds=run["seconds"] if run else None)
+        if run and run["status"] != "ok":
+            row["seconds"] = run["seconds"]
+        if mac is not None:
+            area = mac.width_um * mac.height_um
+            row.update(words_per_row=mac.words_per_row, width_um=mac.width_um, height_um=mac.height_um,
+                       area_um2=round(mac.width_um, 3) * round(mac.height_um, 3), transistors=mac.transistors,
+                       seconds=run["seconds"])
+            det.update(rows=mac.rows, cols=mac.cols, words_per_row=mac.words_per_row, lef_width_um=mac.lef_size[0],
+                       lef_height_um=mac.lef_size[1], bbox_x0_um=mac.bbox[0], bbox_y0_um=mac.bbox[1], bbox_x1_um=mac.bbox[2],
+                       bbox_y1_um=mac.bbox[3], transistor_lines=mac.transistors, transistors_m_weighted=mac.transistors_m,
+                       ring_band_um=max(mac.ring["band_um"].values()) if mac.ring else None)
+            for b in mac.blocks:
+                a = (b.box[2] - b.box[0]) * (b.box[3] - b.box[1])
+                block_rows.append(dict(base, level=b.level, parent=b.parent, block=b.block,
+                                       cells=" ".join(c[len(it["name"]) + 1:] if c.startswith(it["name"] + "_") else c for c in b.cells),
+                                       count=b.count, x0_um=b.box[0], y0_um=b.box[1], x1_um=b.box[2], y1_um=b.box[3],
+                                       area_um2=a, share_of_macro=a / area, transistors=b.transistors))
+            acc = om.area_accounting(mac)
+            c = acc["core"]
+            block_rows.append(dict(base, level=0, parent="", block="core_bbox", cells="", count="", x0_um=c[0], y0_um=c[1],
+                                   x1_um=c[2], y1_um=c[3], area_um2=acc["core_area"], share_of_macro=acc["core_area"] / area,
+                                   transistors=mac.transistors))
+            block_rows.append(dict(base, level=0, parent="", block="ring", cells="", count="", x0_um=mac.bbox[0],
+                                   y0_um=mac.bbox[1], x1_um=mac.bbox[2], y1_um=mac.bbox[3], area_um2=acc["ring_area"],
+                                   share_of_macro=acc["ring_area"] / area, transistors=0))
+            block_rows.append(dict(base, level=0, parent="", block="channels", cells="", count="", x0_um=c[0], y0_um=c[1],
+                                   x1_um=c[2], y1_um=c[3], area_um2=acc["channels_area"],
+                                   share_of_macro=acc["channels_area"] / area, transistors=0))
+            for lf in mac.leaves:
+                leaf_rows.append(dict(base, **lf))
+        main_rows.append(row)
+        detail_rows.append(det)
+    _atomic_write(data_dir / "openram_sky130.csv", _csv_text(CSV_COLUMNS, main_rows))
+    _atomic_write(data_dir / "openram_sky130_details.csv", _csv_text(DETAIL_COLUMNS, detail_rows))
+    _atomic_write(data_dir / "openram_sky130_blocks.csv", _csv_text(BLOCK_COLUMNS, block_rows))
+    _atomic_write(data_dir / "openram_sky130_leaves.csv", _csv_text(LEAF_COLUMNS, leaf_rows))
+    _atomic_write(data_dir / "openram_sky130.md", openram_report.markdown(items, main_rows, block_rows, leaf_rows))
+    print("wrote %s (%d of %d macros measured)" % (data_dir / "openram_sky130.csv", sum(1 for i in items if i["macro"]), len(items)))
 
 
 # ---------------------------------------------------------------------------------------------
