@@ -232,7 +232,8 @@ def _ring(top, bbox) -> dict:
             continue
         (a, b), (c, d) = p.bounding_box()
         if (c - a) >= 0.9 * w or (d - b) >= 0.9 * h:
-            rects.append((a, b, c, d))
+            rects.append((round(a, 3), round(b, 3), round(c, 3), round(d, 3)))
+    rects = sorted(set(rects))  # the ring's rectangles are drawn twice on the drawing layer (shape and pin copy)
     if not rects:
         return {}
     horiz = [r for r in rects if (r[2] - r[0]) >= 0.9 * w]

@@ -76,6 +76,28 @@ def _macro_table(items, main_rows) -> list:
     return lines
 
 
+DATA_ARRAY = {"rom": "bitcells_and_poly_taps", "sram": "sky130_bitcell_array"}
+
+
+def _summary_table(items, block_rows) -> list:
+    """area = data-cell array + other blocks (union of level-1 boxes minus the array) + channels + ring."""
+    lines = ["| macro | area um^2 | data-cell array um^2 (share) | other blocks um^2 (share) | channels um^2 (share) | ring um^2 (share) | bits per 1000 um^2 |",
+             "|---|---|---|---|---|---|---|"]
+    for it in items:
+        mac = it["macro"]
+        if mac is None:
+            continue
+        rows = {(r["level"], r["block"]): r for r in block_rows if r["name"] == it["name"]}
+        arr = next(r for (lvl, b), r in rows.items() if b == DATA_ARRAY[it["kind"]])
+        area = mac.width_um * mac.height_um
+        core, ch, ring = (rows[(0, k)]["area_um2"] for k in ("core_bbox", "channels", "ring"))
+        other = core - ch - arr["area_um2"]
+        lines.append("| %s | %s | %s (%.1f%%) | %s (%.1f%%) | %s (%.1f%%) | %s (%.1f%%) | %.1f |" % (
+            it["name"], _n(area), _n(arr["area_um2"]), 100 * arr["area_um2"] / area, _n(other), 100 * other / area,
+            _n(ch), 100 * ch / area, _n(ring), 100 * ring / area, 1000.0 * it["words"] * 32 / area))
+    return lines
+
+
 def _block_tables(items, block_rows) -> list:
     out = []
     for it in items:
@@ -163,9 +185,11 @@ ARCHITECTURE = """\
   `li` strap (`short_gate`), so each column is a series chain of `rows` transistors
   (`rom_base_array.create_cell`). Below the last data row is one more row of 1-cells gated by the
   precharge signal: the evaluation footer that keeps the chain off ground while precharging. Every 8
-  columns (`strap_spacing`) a `rom_poly_tap` (0.33 um wide) straps the poly wordline.
+  columns (`strap_spacing`) a `rom_poly_tap` (0.33 um wide) contacts the poly wordline; it sits inside
+  the cell pitch (the array is exactly cols x 1.02 um wide).
 - **Dynamic precharge.** `rom_precharge_array`: one pmos per column (`rom_precharge_cell`, bitcell
-  pitch) at the top of the array, gate = `precharge` from the control logic.
+  pitch) in a row along the array's lower edge (inside the `rom_base_array` cell), gate = `precharge`
+  from the control logic.
 - **Bitline inverters.** `rom_bitline_inverter` (`rom_wordline_driver_array` of `pinv_dec`, one per
   **column**, rotated to sit under the array at bitcell pitch) turns each bitline into a static level
   before the mux.
@@ -193,19 +217,22 @@ ARCHITECTURE = """\
 ### SRAM (`sram_compiler.py` -> `sram_1bank.py` -> `bank.py`)
 
 - **Bit cell.** The foundry-style 6T cell `sky130_fd_bd_sram__sram_sp_cell_opt1` (and its mirrored
-  `opt1a`), tiled mirrored in x and y, with `sram_sp_wlstrap` wordline straps between column groups
-  (sky130 `use_strap`, version `wlstrap`). Around the data array: one replica column (replica
-  bitline for the sense timing), dummy rows, column caps and row caps (`sky130_capped_replica_bitcell_array`).
+  `opt1a`), 1.20 x 1.58 um, tiled mirrored in x and y, with a 1.30 um `sram_sp_wlstrap*` cell between
+  **every two adjacent columns** (`sky130_bitcell_array.create_instances`; sky130 `use_strap`, version
+  `wlstrap`), so the column pitch is 2.50 um per pair cell + strap and the array is
+  cols x 1.2 + (cols - 1) x 1.3 um wide. Around the data array: one replica column (replica bitline for
+  the sense timing), one dummy row, column caps top and bottom and row caps left and right
+  (`sky130_capped_replica_bitcell_array`).
   With `num_spare_rows/cols = 1`, one spare row and one spare column are real extra storage.
 - **Bank** (`bank.py`): the (capped replica) bitcell array; `port_data` below it (top to bottom
   precharge_array, column_mux_array when words_per_row > 1, sense_amp_array, write_driver_array);
   `port_address` to the left (`hierarchical_decoder`: 2:4 / 3:8 predecoders and `and2_dec`/`and3_dec`
-  row gates; `wordline_driver_array` of `wordline_driver` = NAND2 + inverter sized for the row; a
-  driver for the replica wordline); and a `column_decoder` when words_per_row > 1.
+  row gates; `wordline_driver_array` of `wordline_driver` = `nand2_dec` + inverter sized cols / 4; an
+  `and2_dec` driver for the replica wordline); and a `column_decoder` when words_per_row > 1.
 - **Precharge:** three pmos per column (two pull-ups and an equaliser) gated by p_en_bar.
-  **Column mux:** two nmos pass gates per column (bl and br). **Sense amp:** the library's latch-type
-  `openram_sense_amp`, one per data bit (pitch = words_per_row columns). **Write driver:** the
-  library's `openram_write_driver`, one per bit.
+  **Column mux:** two nmos pass gates per column (bl and br). **Sense amp:** the library cell
+  `sky130_fd_bd_sram__openram_sense_amp`, one per data bit (and spare column), sense enable from the
+  control logic. **Write driver:** the library's `openram_write_driver`, one per bit.
 - **Registers.** Flip-flop arrays (`dff_array` of the library's `openram_dff`) for the row address
   (left, above the control logic), column address and data in (below the bank); `dout` comes from
   the sense amps.
@@ -229,6 +256,12 @@ def markdown(items, main_rows, block_rows, leaf_rows) -> str:
                             ("did not finish within %d s; killed" % it["run"]["timeout_s"]) if it["run"] and it["run"]["status"] == "timeout"
                             else ("OpenRAM failed, see its log" if it["run"] else "not run"))
             for it in missing) + ". The CSV keeps their rows with empty measurements."]
+    lines += ["", "### Where the area goes", "",
+              "Data-cell array: the box of the ROM's 0/1 cells and poly taps (`bitcells_and_poly_taps`) or of the "
+              "SRAM's `sky130_bitcell_array` (data, spare row and spare column cells and their wordline straps; "
+              "replica column, dummy row and caps count as other blocks). Other blocks: the union of the level-1 "
+              "boxes minus the data-cell array. The four parts sum to the macro's area.", ""]
+    lines += _summary_table(items, block_rows)
     lines += ["", "## Block breakdown",
               "", "Level 1 blocks are the top cell's instances; deeper levels are indented under their parent "
               "(their boxes lie inside it). Shares are of the macro's bbox area."]
