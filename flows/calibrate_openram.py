@@ -88,8 +88,12 @@ def rom_data_hex(words: int) -> str:
     return "".join("%02X" % rng.randrange(256) for _ in range(words * WORD_BITS // 8))
 
 
-def config_text(kind: str, words: int, name: str, work: Path) -> str:
-    """The OpenRAM config file of one macro (paths relative to the work dir, which is the CWD)."""
+def config_text(kind: str, words: int, name: str) -> str:
+    """The OpenRAM config file of one macro (paths relative to the work dir, which is the CWD).
+
+    No openram_temp: OpenRAM 1.2.48 ignores it from the config and uses /tmp/openram_<user>_<pid>_temp/,
+    which is distinct for runs side by side.
+    """
     common = [
         'tech_name = "sky130"',
         "nominal_corner_only = True",
@@ -98,7 +102,6 @@ def config_text(kind: str, words: int, name: str, work: Path) -> str:
         "use_conda = False          # otherwise OpenRAM runs install_conda.sh",
         'output_name = "%s"' % name,
         'output_path = "out/%s"' % name,
-        'openram_temp = "%s/"' % (work / "tmp" / name),
     ]
     if kind == "rom":
         head = [
@@ -219,12 +222,11 @@ def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str,
     words = words_of_kbits(kbits)
     name = macro_name(kind, words)
     cfg = work / "configs" / (name + ".py")
-    cfg.write_text(config_text(kind, words, name, work))
+    cfg.write_text(config_text(kind, words, name))
     if kind == "rom":
         (work / (name + ".hex")).write_text(rom_data_hex(words))
     out_dir = work / "out" / name
     shutil.rmtree(out_dir, ignore_errors=True)
-    shutil.rmtree(work / "tmp" / name, ignore_errors=True)
     (work / "logs").mkdir(exist_ok=True)
     script = pkg / ("rom_compiler.py" if kind == "rom" else "sram_compiler.py")
     argv = [openram_python, str(script), "-v", str(cfg.relative_to(work))]

@@ -23,7 +23,8 @@ block), `openram_sky130_leaves.csv` (leaf cell sizes and pitches).
   empty files: DRC, LVS and SPICE characterisation are off (`check_lvsdrc = False`,
   `analytical_delay = True`); `route_supplies = "ring"`, `nominal_corner_only = True`.
 - **Shapes.** 32-bit words; 1, 4, 16, 64 kbit = 32, 128, 512, 2048 words. ROM at `words_per_row = 4`
-  (1 crashes, 2 fails escape routing with 32-bit words); contents: seeded random bytes (seed 1); the
+  (1 crashes, 2 fails escape routing with 32-bit words), so rows = words / 4 and cols = 128, plus one
+  footer row of cells; contents: seeded random bytes (seed 1); the
   ROM's transistor count does not depend on the data (a 0 is a transistor with drain and source
   shorted, a 1 an active one). SRAM: one read/write port, no write mask, `num_spare_rows = 1` and
   `num_spare_cols = 1` (sky130 needs an even number of rows and columns including the replica
@@ -34,8 +35,8 @@ block), `openram_sky130_leaves.csv` (leaf cell sizes and pitches).
 - **Transistors.** Device lines of the SPICE netlist flattened from the top subckt: each `M` line and
   each `X` line whose model is a `sky130_fd_pr__*` device counts 1. The m-weighted count (parallel
   fingers counted) is in `openram_sky130_details.csv`.
-- **Blocks.** The instances of the top cell (level 1), and of the containers below them (level 2 and
-  3: the ROM's array and decoders, the SRAM's bank, port_data, port_address and bitcell arrays), read
+- **Blocks.** The instances of the top cell (level 1), and of the containers below them (levels 2 to
+  4: the ROM's array and decoders, the SRAM's bank, port_data, port_address and bitcell arrays), read
   from the GDS with gdstk; contacts and vias are wiring, not blocks. Each block's box is its
   instance's GDS bounding box in the top cell's coordinates (um); `area_um2` is that box's area;
   `transistors` are the device lines of the block's flattened subckt (same name as its GDS cell). The
