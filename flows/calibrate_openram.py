@@ -244,6 +244,8 @@ def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str,
             rc = proc.wait()
             status = "timeout"
     seconds = time.monotonic() - t0
+    if status == "ok" and rc < 0:
+        status = "killed"  # stopped from outside (a signal) before it finished
     if status == "ok" and rc != 0:
         status = "failed"
     if status == "ok" and not (out_dir / (name + ".gds")).exists():

@@ -246,6 +246,16 @@ ARCHITECTURE = """\
 """
 
 
+def _missing_reason(run) -> str:
+    if run is None:
+        return "not run"
+    if run["status"] == "timeout":
+        return "did not finish: still running after the flow's timeout of %d s, then stopped" % run["timeout_s"]
+    if run["status"] == "killed":
+        return "did not finish: stopped by hand after %d s" % run["seconds"]
+    return "OpenRAM failed after %d s, return code %s; see its log" % (run["seconds"], run["returncode"])
+
+
 def markdown(items, main_rows, block_rows, leaf_rows) -> str:
     """The whole md: method, macro table, block tables, leaf and ring tables, architecture, commands."""
     lines = [HEADER, "## Macros", ""]
@@ -254,8 +264,7 @@ def markdown(items, main_rows, block_rows, leaf_rows) -> str:
     if missing:
         lines += ["", "Rows without numbers: " + "; ".join(
             "%s %s (%s)" % (it["kind"].upper(), it["name"],
-                            ("did not finish within %d s; killed" % it["run"]["timeout_s"]) if it["run"] and it["run"]["status"] == "timeout"
-                            else ("OpenRAM failed, see its log" if it["run"] else "not run"))
+                            _missing_reason(it["run"]))
             for it in missing) + ". The CSV keeps their rows with empty measurements."]
     lines += ["", "### Where the area goes", "",
               "Data-cell array: the box of the ROM's 0/1 cells and poly taps (`bitcells_and_poly_taps`) or of the "
