@@ -47,8 +47,11 @@ WORD_BITS = 32
 KBITS = (1, 4, 16, 64)
 KINDS = ("rom", "sram")
 # OpenRAM's ROM crashes at words_per_row 1 (a column decoder of 0 inputs) and fails escape
-# routing at 2 with 32-bit words (shared/openram/README.md, pitfall 6); 4 works at every size.
+# routing at 2 with 32-bit words (shared/openram/README.md, pitfall 6); 4 works at 1, 4 and 16 kbit.
+# At 64 kbit (512 rows) it fails escape routing too; --rom-words-per-row runs another fold, and the
+# measurement takes the default fold where it finished, else the finished fold with fewest words per row.
 ROM_WORDS_PER_ROW = 4
+ROM_WORDS_PER_ROW_CHOICES = (2, 4, 8, 16, 32)
 ROM_DATA_SEED = 1
 DEFAULT_TIMEOUT_S = 9000  # 2.5 h: an SRAM still routing after this is recorded as not finished
 
@@ -64,10 +67,10 @@ def fail(msg: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # names and configs
 
-def macro_name(kind: str, words: int) -> str:
+def macro_name(kind: str, words: int, rom_words_per_row: int = ROM_WORDS_PER_ROW) -> str:
     """OpenRAM output name of one macro (also its top cell and top subckt)."""
     if kind == "rom":
-        return "sky130_rom_%dx%d_wpr%d" % (words, WORD_BITS, ROM_WORDS_PER_ROW)
+        return "sky130_rom_%dx%d_wpr%d" % (words, WORD_BITS, rom_words_per_row)
     return "sky130_sram_1rw_%dx%d" % (words, WORD_BITS)
 
 
@@ -88,7 +91,7 @@ def rom_data_hex(words: int) -> str:
     return "".join("%02X" % rng.randrange(256) for _ in range(words * WORD_BITS // 8))
 
 
-def config_text(kind: str, words: int, name: str) -> str:
+def config_text(kind: str, words: int, name: str, rom_words_per_row: int = ROM_WORDS_PER_ROW) -> str:
     """The OpenRAM config file of one macro (paths relative to the work dir, which is the CWD).
 
     No openram_temp: OpenRAM 1.2.48 ignores it from the config and uses /tmp/openram_<user>_<pid>_temp/,
@@ -109,7 +112,7 @@ def config_text(kind: str, words: int, name: str) -> str:
             "word_size = %d             # BYTES for the ROM compiler" % (WORD_BITS // 8),
             'rom_data = "%s.hex"  # a bare name in the CWD: rom.save() copies it to output_path + rom_data' % name,
             'data_type = "hex"',
-            "words_per_row = %d" % ROM_WORDS_PER_ROW,
+            "words_per_row = %d" % rom_words_per_row,
         ]
     else:
         head = [
@@ -217,12 +220,13 @@ def prepare_work_dir(work: Path, pkg: Path, sram_lib_git: str, commit: str) -> N
 # ---------------------------------------------------------------------------------------------
 # running
 
-def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str, timeout_s: float, flow_cmd: str) -> dict:
+def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str, timeout_s: float, flow_cmd: str,
+              rom_words_per_row: int = ROM_WORDS_PER_ROW) -> dict:
     """One OpenRAM run; its status, wall time and command go to out/<name>/run.json."""
     words = words_of_kbits(kbits)
-    name = macro_name(kind, words)
+    name = macro_name(kind, words, rom_words_per_row)
     cfg = work / "configs" / (name + ".py")
-    cfg.write_text(config_text(kind, words, name))
+    cfg.write_text(config_text(kind, words, name, rom_words_per_row))
     if kind == "rom":
         (work / (name + ".hex")).write_text(rom_data_hex(words))
     out_dir = work / "out" / name
@@ -308,13 +312,25 @@ def collect(work: Path) -> list:
     for kind in KINDS:
         for kb in KBITS:
             words = words_of_kbits(kb)
-            name = macro_name(kind, words)
-            d = work / "out" / name
-            run = json.loads((d / "run.json").read_text()) if (d / "run.json").exists() else None
-            mac = None
-            if run and run["status"] == "ok":
-                mac = om.measure_macro(kind, words, d, name)
-            out.append({"kind": kind, "kbits": kb, "words": words, "name": name, "run": run, "macro": mac})
+            if kind == "rom":
+                folds = sorted(ROM_WORDS_PER_ROW_CHOICES, key=lambda w: (w != ROM_WORDS_PER_ROW, w))
+                names = [macro_name(kind, words, w) for w in folds]
+            else:
+                names = [macro_name(kind, words)]
+            runs = {}
+            for n in names:
+                f = work / "out" / n / "run.json"
+                if f.exists():
+                    runs[n] = json.loads(f.read_text())
+            ok = [n for n in names if n in runs and runs[n]["status"] == "ok"]
+            name = ok[0] if ok else next((n for n in names if n in runs), names[0])
+            run = runs.get(name)
+            mac = om.measure_macro(kind, words, work / "out" / name, name) if ok else None
+            # other attempts at the same shape (e.g. a fold that failed), for the md
+            others = [dict(runs[n], reason=om.failure_reason(work / "out" / n / (n + ".run.log"))) for n in names
+                      if n in runs and n != name]
+            out.append({"kind": kind, "kbits": kb, "words": words, "name": name, "run": run, "macro": mac, "other_runs": others,
+                        "reason": om.failure_reason(work / "out" / name / (name + ".run.log")) if run and not ok else ""})
     return out
 
 
@@ -400,6 +416,8 @@ def main(argv=None) -> int:
     ap.add_argument("--work", default=str(REPO / "out" / "openram_sky130"), help="OpenRAM work dir (PDK stub, configs, outputs)")
     ap.add_argument("--kinds", default="rom,sram", help="comma-separated subset of rom,sram")
     ap.add_argument("--kbits", default="1,4,16,64", help="comma-separated subset of 1,4,16,64")
+    ap.add_argument("--rom-words-per-row", type=int, default=ROM_WORDS_PER_ROW,
+                    help="ROM fold to run (default %d; 1 crashes OpenRAM)" % ROM_WORDS_PER_ROW)
     ap.add_argument("--timeout-s", type=float, default=DEFAULT_TIMEOUT_S, help="a run still going after this is recorded as not finished")
     mode = ap.add_mutually_exclusive_group()
     mode.add_argument("--run-only", action="store_true", help="run OpenRAM, do not rewrite flows/data")
@@ -409,6 +427,8 @@ def main(argv=None) -> int:
     try:
         kinds = parse_list(args.kinds, KINDS, "kinds")
         kbits = parse_list(args.kbits, KBITS, "kbits", int)
+        if args.rom_words_per_row not in ROM_WORDS_PER_ROW_CHOICES:
+            fail("--rom-words-per-row %d: expected one of %s" % (args.rom_words_per_row, ", ".join(map(str, ROM_WORDS_PER_ROW_CHOICES))))
         if args.timeout_s <= 0:
             fail("--timeout-s %s: expected a positive number of seconds" % args.timeout_s)
         work = Path(args.work).resolve()
@@ -420,7 +440,10 @@ def main(argv=None) -> int:
             for kind in kinds:
                 for kb in kbits:
                     flow_cmd = "python3 flows/calibrate_openram.py --kinds %s --kbits %d" % (kind, kb)
-                    info = run_macro(kind, kb, work, pkg, args.openram_python, args.timeout_s, flow_cmd)
+                    if kind == "rom" and args.rom_words_per_row != ROM_WORDS_PER_ROW:
+                        flow_cmd += " --rom-words-per-row %d" % args.rom_words_per_row
+                    info = run_macro(kind, kb, work, pkg, args.openram_python, args.timeout_s, flow_cmd,
+                                     args.rom_words_per_row)
                     print("%s: %s in %.1f s" % (info["name"], info["status"], info["seconds"]), flush=True)
         if not args.run_only:
             write_outputs(work, Path(args.data_dir))

@@ -348,6 +348,15 @@ def measure_macro(kind: str, words: int, out_dir: Path, name: str) -> Macro:
                  _leaves(kind, cells, prefix), rows, cols, wpr)
 
 
+def failure_reason(run_log: Path) -> str:
+    """The last line of a failed OpenRAM run's log that names an error (its exception, usually)."""
+    if not run_log.exists():
+        return ""
+    lines = [ln.strip() for ln in run_log.read_text(errors="replace").splitlines() if ln.strip()]
+    errors = [ln for ln in lines if re.match(r"^\w*(Error|Exception)\b|^ERROR", ln)]
+    return (errors[-1] if errors else (lines[-1] if lines else ""))[:200]
+
+
 def area_accounting(mac: Macro) -> dict:
     """bbox = ring (bbox minus core bbox) + channels (core bbox minus union of top blocks) + union of top blocks.
 

@@ -65,7 +65,7 @@ def _macro_table(items, main_rows) -> list:
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for it, row in zip(items, main_rows):
         mac, run = it["macro"], it["run"]
-        status = run["status"] if run else "not run"
+        status = _status(run)
         if mac is None:
             lines.append("| %s | %d x 32 | %d | - | - | - | - | - | - | - | %s | %s |" % (
                 it["kind"].upper(), it["words"], it["kbits"], _n(run["seconds"]) if run else "-", status))
@@ -246,26 +246,63 @@ ARCHITECTURE = """\
 """
 
 
-def _missing_reason(run) -> str:
+def _status(run) -> str:
+    if run is None:
+        return "not run"
+    if run["status"] == "failed" and run["returncode"] is not None and run["returncode"] < 0:
+        return "stopped"
+    return run["status"]
+
+
+def _run_outcome(run, reason: str) -> str:
+    """Why a run has no measurements, from its record and its log."""
     if run is None:
         return "not run"
     if run["status"] == "timeout":
         return "did not finish: still running after the flow's timeout of %d s, then stopped" % run["timeout_s"]
-    if run["status"] == "killed":
-        return "did not finish: stopped by hand after %d s" % run["seconds"]
-    return "OpenRAM failed after %d s, return code %s; see its log" % (run["seconds"], run["returncode"])
+    if run["status"] == "killed" or (run["returncode"] is not None and run["returncode"] < 0):
+        return "did not finish: stopped by signal %d after %d s; its log ends: `%s`" % (-run["returncode"], run["seconds"], reason)
+    return "OpenRAM failed after %d s (return code %s): `%s`" % (run["seconds"], run["returncode"], reason)
+
+
+# Decisions taken while running, shown only while the macro they explain has no measurements.
+NOTES = {
+    "sky130_sram_1rw_2048x32": (
+        "This run was stopped by hand after about 57 minutes, still building the 257 x 257 bitcell array, before "
+        "placement and routing (routing took 97% of the 1 kbit SRAM's run), on a machine whose load average was "
+        "above 5 on 2 cores: it would most likely not have finished within the 2.5 hours budgeted, and its core "
+        "went to the 64 kbit ROM."),
+    "sky130_rom_2048x32_wpr4": (
+        "Its traceback runs from rom_bank.route_escape_pins into signal_escape_router.route, at "
+        "`self.new_pins[source.name] = new_wires[-1]`: for one pin of the 512-row layout the router's path gave no "
+        "wire segment (new_wires empty), a case OpenRAM 1.2.48 does not handle; this came after about 50 minutes "
+        "of building the submodules and the supply routing; no GDS was written."),
+}
+
+
+def _missing_notes(items) -> list:
+    out = []
+    for it in items:
+        if it["macro"] is None:
+            out.append("- %s %s: %s.%s" % (it["kind"].upper(), it["name"], _run_outcome(it["run"], it.get("reason", "")),
+                                          (" " + NOTES[it["name"]]) if it["name"] in NOTES else ""))
+        for other in it.get("other_runs", []):
+            if other["status"] != "ok":
+                out.append("- %s %s (not used): %s.%s%s" % (
+                    it["kind"].upper(), other["name"], _run_outcome(other, other.get("reason", "")),
+                    (" " + NOTES[other["name"]]) if other["name"] in NOTES else "",
+                    (" The table uses %s instead." % it["name"]) if it["macro"] is not None else ""))
+    return out
 
 
 def markdown(items, main_rows, block_rows, leaf_rows) -> str:
     """The whole md: method, macro table, block tables, leaf and ring tables, architecture, commands."""
     lines = [HEADER, "## Macros", ""]
     lines += _macro_table(items, main_rows)
-    missing = [it for it in items if it["macro"] is None]
-    if missing:
-        lines += ["", "Rows without numbers: " + "; ".join(
-            "%s %s (%s)" % (it["kind"].upper(), it["name"],
-                            _missing_reason(it["run"]))
-            for it in missing) + ". The CSV keeps their rows with empty measurements."]
+    notes = _missing_notes(items)
+    if notes:
+        lines += ["", "Runs without measurements (the CSV keeps a row with empty measurements for each shape "
+                  "that has none; its `seconds` is the time the run took before it failed or was stopped):", ""] + notes
     lines += ["", "### Where the area goes", "",
               "Data-cell array: the box of the ROM's 0/1 cells and poly taps (`bitcells_and_poly_taps`) or of the "
               "SRAM's `sky130_bitcell_array` (data, spare row and spare column cells and their wordline straps; "
