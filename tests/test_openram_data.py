@@ -81,8 +81,11 @@ def test_words_per_row(macros, details):
     for r in _measured(macros):
         wpr = int(r["words_per_row"])
         d = details[(r["kind"], int(r["words"]))]
-        if r["kind"] == "rom":
-            assert wpr == 4  # as configured
+        if r["kind"] == "rom" and wpr != 4:
+            # the configured fold is 4; another one is used only where the md records that 4 failed
+            md = (DATA / "openram_sky130.md").read_text()
+            assert "sky130_rom_%dx32_wpr4 (not used): OpenRAM failed" % int(r["words"]) in md
+            assert d["name"] == "sky130_rom_%dx32_wpr%d" % (int(r["words"]), wpr)
         # rows x cols as OpenRAM logged them hold exactly the words (spares are extra)
         assert int(d["rows"]) * wpr == int(r["words"])
         assert int(d["cols"]) == 32 * wpr
