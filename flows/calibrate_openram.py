@@ -232,7 +232,9 @@ def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str,
     out_dir = work / "out" / name
     shutil.rmtree(out_dir, ignore_errors=True)
     (work / "logs").mkdir(exist_ok=True)
-    script = pkg / ("rom_compiler.py" if kind == "rom" else "sram_compiler.py")
+    # The SRAM goes through our own driver: OpenRAM's sram_compiler.py builds the same macro but its
+    # save() dies in the delay characterizer at words_per_row > 1 before writing the GDS.
+    script = pkg / "rom_compiler.py" if kind == "rom" else REPO / "flows" / "openram_sram_layout.py"
     argv = [openram_python, str(script), "-v", str(cfg.relative_to(work))]
     env = dict(os.environ, PDK_ROOT=str(work / "pdk"), OPENRAM_TECH=str(work / "technology"))
     env.pop("OPENRAM_HOME", None)  # the package sets it to its own compiler/ dir
@@ -258,7 +260,7 @@ def run_macro(kind: str, kbits: int, work: Path, pkg: Path, openram_python: str,
         "kind": kind, "words": words, "width": WORD_BITS, "name": name, "status": status, "returncode": rc,
         "seconds": round(seconds, 1), "timeout_s": timeout_s, "command": flow_cmd,
         "openram_command": "cd WORK && PDK_ROOT=WORK/pdk OPENRAM_TECH=WORK/technology python %s -v %s" % (
-            "site-packages/openram/" + script.name, cfg.relative_to(work)),
+            ("site-packages/openram/" if kind == "rom" else "REPO/flows/") + script.name, cfg.relative_to(work)),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "run.json").write_text(json.dumps(info, indent=1) + "\n")

@@ -272,6 +272,11 @@ NOTES = {
         "placement and routing (routing took 97% of the 1 kbit SRAM's run), on a machine whose load average was "
         "above 5 on 2 cores: it would most likely not have finished within the 2.5 hours budgeted, and its core "
         "went to the 64 kbit ROM."),
+    "sky130_sram_1rw_512x32": (
+        "This run went through OpenRAM's sram_compiler.py, whose save() fails in the delay characterizer at "
+        "words_per_row > 1 before writing the GDS (as the first 4 kbit run did after 34 minutes); it was stopped by "
+        "hand after 55 minutes, still building, for lack of session time to rerun it with "
+        "flows/openram_sram_layout.py."),
     "sky130_rom_2048x32_wpr4": (
         "Its traceback runs from rom_bank.route_escape_pins into signal_escape_router.route, at "
         "`self.new_pins[source.name] = new_wires[-1]`: for one pin of the 512-row layout the router's path gave no "
