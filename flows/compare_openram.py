@@ -50,7 +50,7 @@ BLOCK_MAP = {
     "sky130_col_cap_array": "array", "sky130_col_cap_array_0": "array",
     "sky130_row_cap_array": "array", "sky130_row_cap_array_0": "array",
     "precharge_array": "precharge", "sense_amp_array": "sense", "write_driver_array": "io",
-    "column_mux_array": "column_mux", "hierarchical_decoder": "row_decoder",
+    "column_mux_array": "column_mux", "column_decoder": "column_mux", "hierarchical_decoder": "row_decoder",
     "wordline_driver_array": "wordline_drivers", "and2_dec_0": "wordline_drivers",
     "control_logic_rw": "control", "row_addr_dff": "control", "col_addr_dff": "control",
     "data_dff": "control", "spare_wen_dff": "control", "wmask_dff": "control",

@@ -9,7 +9,7 @@ grows a congested region, a lower bound of the sized area that keeps the search 
 (a 16 Mbit memory plans its folds in seconds). A fold whose array alone is more than
 PRUNE_ASPECT x max_aspect out of square is not planned: no periphery can square it.
 
-Banks (up to 4 unless --banks asks for 8) are tiles side by side, each with its own
+Banks (1 to 8) are tiles side by side, each with its own
 decoder strips beside its array and its column periphery under it (place/compiler.py).
 """
 
@@ -85,7 +85,7 @@ def choose_fold(tech: Technology, kind: str, contents: np.ndarray, max_aspect: f
         fold = Fold(words_per_row, banks)
         check(kind, depth, width, fold)
         return fold, [plan_fold(tech, kind, contents, fold, program, targets, rules, max_aspect)]
-    folds = [f for f in candidates(kind, depth, width, max_banks=banks or 4)
+    folds = [f for f in candidates(kind, depth, width, max_banks=banks or 8)
              if (words_per_row is None or f.words_per_row == words_per_row) and (banks is None or f.banks == banks)]
     if not folds:
         pinned = ", ".join("%s %d" % (k, v) for k, v in (("words per row", words_per_row), ("banks", banks)) if v is not None)
