@@ -65,7 +65,7 @@ def compiler_floorplan(netlist: Netlist, tech: Technology, part: Partition, rule
     bitcell = attrs.get("kind") == "sram"
     row_lines = max(int(attrs.get("array_lines_per_row", 1)), 1)
     banks = part.banks
-    g = grid_from_lines(tech, part.array_rows, part.array_cols, bitcell, row_lines, 2 if bitcell else 1, rules, spec)
+    g = grid_from_lines(tech, part.array_rows, part.array_cols, bitcell, row_lines, 2 if bitcell else 1, rules, spec, landing=True)
     g = replace(g, tap_every=tap_every(tech, g.col_pitch_um), tap_w_um=tech.cells[macro.tap_cell].width_um,
                 bank_cols=part.array_cols // banks if banks > 1 else 0)
     ring = macro.power.ring_um

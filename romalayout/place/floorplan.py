@@ -74,6 +74,7 @@ class LineSlots:
     offsets_um: tuple[float, ...]
     span_um: float  # max over layers of (lines on it) x pitch: the room the lines need
     span_layer: str  # the layer that sets span_um
+    landing: tuple[str, ...] = ()  # layers keeping one track for via landings (compiler macros)
 
 
 @dataclass(frozen=True)
@@ -244,21 +245,42 @@ class FloorplanSpec:
         return self.density.get(name, self.targets.base)
 
 
-def spread_lines(tech: Technology, n_lines: int, layers: tuple[str, ...]) -> tuple[tuple[str, ...], float, str]:
+def spread_lines(tech: Technology, n_lines: int, layers: tuple[str, ...], landing: bool = False) -> tuple[tuple[str, ...], float, str]:
     """Give each of n_lines lines in turn to the layer whose span (count x pitch) grows least;
-    return (layer of each slot, span_um, layer setting the span)."""
+    return (layer of each slot, span_um, layer setting the span).
+
+    With `landing`, every layer of `layers` below the highest one that carries a line also
+    keeps one track free: the via stacks from the devices up to the higher lines land on it
+    (landing_tracks() names those layers)."""
     metals = [tech.metal(n) for n in layers]
-    counts = [0] * len(metals)
-    slot_layers = []
-    for _ in range(n_lines):
-        k = min(range(len(metals)), key=lambda i: ((counts[i] + 1) * metals[i].pitch_um, i))
-        counts[k] += 1
-        slot_layers.append(metals[k].name)
+    reserved = [0] * len(metals)
+    for _ in range(len(metals) + 1):
+        counts = list(reserved)
+        slot_layers = []
+        for _ in range(n_lines):
+            k = min(range(len(metals)), key=lambda i: ((counts[i] + 1) * metals[i].pitch_um, i))
+            counts[k] += 1
+            slot_layers.append(metals[k].name)
+        if not landing or n_lines == 0:
+            break
+        top = max(k for k, c in enumerate(counts) if c > reserved[k])
+        want = [1 if k < top else 0 for k in range(len(metals))]
+        if want == reserved:
+            break
+        reserved = want
     if n_lines == 0:
         return (), 0.0, layers[0]
     spans = [c * m.pitch_um for c, m in zip(counts, metals)]
     k = int(np.argmax(spans))
     return tuple(slot_layers), spans[k], metals[k].name
+
+
+def landing_tracks(slot_layers: tuple[str, ...], layers: tuple[str, ...]) -> tuple[str, ...]:
+    """The layers of `layers` below the highest one in `slot_layers`: each keeps a landing track."""
+    if not slot_layers:
+        return ()
+    top = max(layers.index(n) for n in slot_layers)
+    return layers[:top]
 
 
 def nominal_pitches_um(tech: Technology, bitcell: bool, row_lines: int, col_lines: int, rules: RoutingRules | None = None) -> tuple[float, float]:
@@ -271,21 +293,22 @@ def nominal_pitches_um(tech: Technology, bitcell: bool, row_lines: int, col_line
     cell_w, cell_h = device_dims_um(tech, "bitcell" if bitcell else "nmos")
     first_v = rules.logic_vertical[0] if bitcell else tech.rom_bitcell.bitline_layer
     vlayers = tuple(n for n in rules.vertical if tech.metal(n).index >= tech.metal(first_v).index)
-    rspan = spread_lines(tech, row_lines, rules.horizontal)[1]
+    rspan = spread_lines(tech, row_lines, rules.horizontal, landing=True)[1]
     cspan = spread_lines(tech, col_lines, vlayers)[1]
     return max(cell_h, rspan), max(cell_w, cspan)
 
 
-def _slots(layers: tuple[str, ...], span_um: float, span_layer: str, pitch_um: float) -> LineSlots:
-    """Spread each layer's lines evenly over the pitch (track j of n at (j + 1/2) pitch / n)."""
-    total = {n: layers.count(n) for n in set(layers)}
+def _slots(layers: tuple[str, ...], span_um: float, span_layer: str, pitch_um: float, landing: tuple[str, ...] = ()) -> LineSlots:
+    """Spread each layer's lines evenly over the pitch (track j of n at (j + 1/2) pitch / n;
+    a layer keeping a landing track spreads its lines over n + 1 tracks)."""
+    total = {n: layers.count(n) + (n in landing) for n in set(layers)}
     seen: dict[str, int] = {}
     offsets = []
     for n in layers:
         j = seen.get(n, 0)
         seen[n] = j + 1
         offsets.append((j + 0.5) * pitch_um / total[n])
-    return LineSlots(layers, tuple(offsets), span_um, span_layer)
+    return LineSlots(layers, tuple(offsets), span_um, span_layer, landing)
 
 
 def array_line_counts(netlist: Netlist, part: Partition) -> tuple[int, int]:
@@ -329,16 +352,19 @@ def array_grid(netlist: Netlist, tech: Technology, part: Partition, rules: Routi
 
 
 def grid_from_lines(tech: Technology, rows: int, cols: int, bitcell: bool, row_lines: int, col_lines: int,
-                    rules: RoutingRules, spec: FloorplanSpec, tap_every: int = 0, tap_w_um: float = 0.0) -> ArrayGrid:
+                    rules: RoutingRules, spec: FloorplanSpec, tap_every: int = 0, tap_w_um: float = 0.0,
+                    landing: bool = False) -> ArrayGrid:
     """An array grid of rows x cols devices (6T cells when `bitcell`, else ROM transistors)
-    with row_lines lines per row and col_lines per column (see the module docstring)."""
+    with row_lines lines per row and col_lines per column (see the module docstring). With
+    `landing`, the row's lower horizontal layers keep a track for the via stacks that reach
+    its higher lines (spread_lines)."""
     cell_w, cell_h = device_dims_um(tech, "bitcell" if bitcell else "nmos")
     if bitcell or spec.over_cells:
         first_v = rules.logic_vertical[0]
     else:
         first_v = tech.rom_bitcell.bitline_layer
     vlayers = tuple(n for n in rules.vertical if tech.metal(n).index >= tech.metal(first_v).index)
-    rl, rspan, rlayer = spread_lines(tech, row_lines, rules.horizontal)
+    rl, rspan, rlayer = spread_lines(tech, row_lines, rules.horizontal, landing)
     cl, cspan, clayer = spread_lines(tech, col_lines, vlayers)
     t = spec.targets.array_metal
     row_pitch = max(cell_h, rspan / t)
@@ -362,7 +388,7 @@ def grid_from_lines(tech: Technology, rows: int, cols: int, bitcell: bool, row_l
         cell_h_um=cell_h,
         row_pitch_um=row_pitch,
         col_pitch_um=col_pitch,
-        row_slots=_slots(rl, rspan, rlayer, row_pitch),
+        row_slots=_slots(rl, rspan, rlayer, row_pitch, landing_tracks(rl, rules.horizontal) if landing else ()),
         col_slots=_slots(cl, cspan, clayer, col_pitch),
         stub_layer=stub,
         row_binding=row_binding,
@@ -376,8 +402,14 @@ def describe_grid(tech: Technology, grid: ArrayGrid) -> str:
     """One line deriving the row and column pitch from the cell and the line tracks."""
 
     def part(slots: LineSlots) -> str:
-        names = sorted(set(slots.layers), key=lambda n: tech.metal(n).index)
-        return ", ".join("%d x %s %.4g = %.4g" % (slots.layers.count(n), n, tech.metal(n).pitch_um, slots.layers.count(n) * tech.metal(n).pitch_um) for n in names)
+        names = sorted(set(slots.layers) | set(slots.landing), key=lambda n: tech.metal(n).index)
+
+        def one(n):
+            c, land = slots.layers.count(n), int(n in slots.landing)
+            lines = "%d%s" % (c, " + 1 landing" if land else "")
+            return "%s x %s %.4g = %.4g" % (lines if not land else "(%s)" % lines, n, tech.metal(n).pitch_um, (c + land) * tech.metal(n).pitch_um)
+
+        return ", ".join(one(n) for n in names)
 
     return "%s: row pitch = max(cell height %.4g, %s) = %.4g um (%s); column pitch = max(cell width %.4g, %s) = %.4g um (%s)" % (
         tech.name, grid.cell_h_um, part(grid.row_slots), grid.row_pitch_um, grid.row_binding,

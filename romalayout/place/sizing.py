@@ -26,6 +26,7 @@ from romalayout.place.partition import Partition, partition
 from romalayout.place.layers import assign_layers
 from romalayout.place.placer import Placement, place
 from romalayout.place.plan import aspect_ratio
+from romalayout.place.vias import count_vias
 from romalayout.place.route import Routes, estimate_routes
 from romalayout.place.rules import RoutingRules, Targets, default_rules
 from romalayout.place.utilization import Blockage, RectUsage, Utilization, blockages, rect_usage, utilization
@@ -92,6 +93,7 @@ class SizedMacro:
             "blocked_layers": {"inside_cells": self.rules.blocked_layer, "rail_track_per_row": self.rules.rail_layer},
             "route_method": self.routes.method,
             "hpwl_um": round(self.routes.hpwl_um, 3),
+            "vias": count_vias(tech, self.netlist, self.routes),
             "instances": self.netlist.n_instances,
             "regions": regions,
             "iterations": self.iterations,

@@ -88,3 +88,18 @@ def test_choose_fold_rules(sky130):
     assert fold_sq == min(plans_sq, key=lambda p: p.aspect_ratio).fold
     with pytest.raises(InputError, match="no fold with words per row 32 holds a rom of 1000 x 8"):
         choose_fold(sky130, "rom", bits[:1000, :8], words_per_row=32)
+
+
+def test_landing_tracks_raise_the_brom_row(sky130, asap7):
+    """A B-ROM block row's 15 candidate lines, plus one landing track on every horizontal
+    layer below the highest used (the stacks from the gates to the higher lines land there):
+    SKY130 10 met1 + 1 landing = 11 x 0.34 = 3.74 um (5 met3 x 0.68 = 3.40 fits beside);
+    ASAP7 6 M2 + 1 = 7 x 0.036 = 0.252 um (M4 5 x 0.048 = 0.24, M6 3 x 0.064, M8 3 x 0.08 = 0.24)."""
+    from romalayout.place.floorplan import FloorplanSpec, grid_from_lines
+    from romalayout.place.rules import default_rules
+
+    for tech, pitch in ((sky130, 3.74), (asap7, 0.252)):
+        g = grid_from_lines(tech, 4, 4, False, 15, 1, default_rules(tech), FloorplanSpec(), landing=True)
+        assert g.row_pitch_um == pytest.approx(pitch)
+        without = grid_from_lines(tech, 4, 4, False, 15, 1, default_rules(tech), FloorplanSpec())
+        assert without.row_pitch_um == pytest.approx({3.74: 3.4, 0.252: 0.216}[pitch])
