@@ -12,7 +12,8 @@ Writes
 --full-depth adds the chip model's depth (1904.64 MiB / 256 L-units / 16 compute cells /
 274 bits = 14,236 words) to the depth sweep. --style: compiler (default; folded memory
 macros with periphery and ring, the fused cell in a ring too) or array (the bare arrays, the
-estimate before folding). Nothing is tuned to the paper.
+estimate before folding). The fused cell is the best of `romalayout fused --search` (its
+candidate-line layers and region shape; fused.json "search"). Nothing is tuned to the paper.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def main(argv=None) -> int:
         tech = load_technology(pdk)
         t0 = time.perf_counter()
         sl = make_slice(tech, args.depth, args.group, 2, style=args.style)
-        results = evaluate(sl)
+        results = evaluate(sl, search=True)
         rep = report(sl, results, control(sl))
         with staged_directory(out / "fig12" / pdk) as d:
             (d / "fused.json").write_text(json.dumps(rep, indent=1, sort_keys=True) + "\n")

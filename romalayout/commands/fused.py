@@ -40,6 +40,9 @@ def register(sub) -> None:
                    help="compiler (default): each memory a folded macro with periphery and supply ring (the fused cell "
                         "gets a ring too); array: the bare unfolded arrays, as estimated before folding")
     p.add_argument("--max-aspect", type=float, default=2.0, help="largest aspect ratio of a memory macro's fold (default 2.0)")
+    p.add_argument("--search", action="store_true",
+                   help="search the fused cell's candidate-line layers and region shape for the least area "
+                        "(fused.json gains search; several fused sizings, minutes at the default depth)")
     p.add_argument("--gds", action="store_true", help="also write DIR/<design>/design.gds, .lyp and .png")
     p.add_argument("--out", required=True, help="output directory")
     p.set_defaults(func=run)
@@ -65,7 +68,7 @@ def run(args) -> int:
         raise InputError("--max-aspect must be >= 1 (long side / short side), got %r" % args.max_aspect)
     sl = make_slice(tech, args.depth, args.group, args.weight_bits, args.seed, args.cycles, targets, rules, args.frequency_mhz,
                     style=args.style, max_aspect=args.max_aspect)
-    results = evaluate(sl, seed=args.seed)
+    results = evaluate(sl, seed=args.seed, search=args.search)
     bad = [r.name for r in results if not r.extra["function"]["ok"]]
     if bad:
         raise InputError("functional check failed for %s (a bug; please report)" % ", ".join(bad))

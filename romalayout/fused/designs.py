@@ -277,11 +277,63 @@ def make_slice(tech: Technology, depth: int, group: int, weight_bits: int, seed:
                  rules or default_rules(tech), addr, x, frequency_mhz, style=style, max_aspect=max_aspect)
 
 
-def evaluate(sl: Slice, names=DESIGNS, with_power: bool = True, seed: int = 0) -> list[Result]:
+def layer_sets(horizontal: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The candidate-line layer sets the fused search tries: every run of the macro's
+    horizontal layers from the bottom (leaving the upper ones to the logic) or from the top
+    (leaving the lower ones), all of them first."""
+    n = len(horizontal)
+    sets = [horizontal] + [horizontal[:k] for k in range(1, n)] + [horizontal[k:] for k in range(1, n)]
+    return list(dict.fromkeys(sets))
+
+
+def search_fused(sl: Slice) -> tuple[Slice, list[dict]]:
+    """Search the fused cell's configuration (issue 14): which horizontal layers carry the
+    B-ROM's candidate lines (layer_sets) and, in the compiler style, the region's shape
+    through the B-ROM's fold (the chosen words per row and twice as many: a wider, shorter
+    array). Each is sized for area (no power); returns the slice of the least area among those
+    meeting their targets (else of the least area) and every configuration tried."""
+    from dataclasses import replace
+
+    from romalayout.gen.fold import Fold, check
+    from romalayout.errors import InputError
+
+    folds = [sl.fold("brom")]
+    if folds[0] is not None:
+        wider = Fold(folds[0].words_per_row * 2, folds[0].banks)
+        try:
+            check("brom", sl.depth, int(sl.bits.shape[1]), wider)
+            folds.append(wider)
+        except InputError:
+            pass
+    rows, slices = [], []
+    for fold in folds:
+        for layers in layer_sets(sl.rules.horizontal):
+            s2 = replace(sl, rules=replace(sl.rules, horizontal=layers), _folds={**sl._folds, "brom": fold} if fold else dict(sl._folds))
+            r = fused(s2, with_power=False)
+            sm = r.macros[0]
+            rows.append({"row_layers": list(layers), "words_per_row": fold.words_per_row if fold else 1,
+                         "banks": fold.banks if fold else 1, "area_um2": round(r.area_um2, 3),
+                         "binding": sm.binding_layer, "targets_met": bool(sm.targets_met)})
+            slices.append(s2)
+    ok = [k for k, r in enumerate(rows) if r["targets_met"]] or list(range(len(rows)))
+    best = min(ok, key=lambda k: (rows[k]["area_um2"], k))
+    rows[best]["chosen"] = True
+    return slices[best], rows
+
+
+def evaluate(sl: Slice, names=DESIGNS, with_power: bool = True, seed: int = 0, search: bool = False) -> list[Result]:
+    """The designs `names` of slice `sl`; with `search`, the fused cell in the best
+    configuration of search_fused (recorded as extra["search"])."""
     out = []
     for name in names:
         if name == "fused":
-            out.append(fused(sl, with_power, seed))
+            if search:
+                best, tried = search_fused(sl)
+                r = fused(best, with_power, seed)
+                r.extra["search"] = tried
+                out.append(r)
+            else:
+                out.append(fused(sl, with_power, seed))
         else:
             out.append(separate(sl, name.split("+")[0], with_power, seed))
     return out

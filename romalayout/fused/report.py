@@ -22,6 +22,7 @@ def saving(results: list[Result]) -> dict:
 
 def report(sl: Slice, results: list[Result], ctrl: dict | None = None) -> dict:
     tech = sl.tech
+    searched = [r.extra.pop("search") for r in results if "search" in r.extra]
     out = {
         "pdk": tech.name,
         "config": {
@@ -36,6 +37,8 @@ def report(sl: Slice, results: list[Result], ctrl: dict | None = None) -> dict:
         "designs": [r.to_json() for r in results],
         "fused_saving": saving(results),
     }
+    if searched:
+        out["search"] = searched[0]
     by = {r.name: r for r in results}
     if ctrl is not None and "brom+compute" in by and "fused" in by:
         base = by["brom+compute"].macros[0].floorplan.region.area_um2 + ctrl["compute_fused_flow_area_um2"]
