@@ -31,7 +31,7 @@ fold = None
 if style == "compiler":
     fold, _ = choose_fold(tech, kind, memory_contents(kind, depth, width, 0))
 t0 = time.perf_counter(); d = build(tech, kind, depth, width, seed=0, style=style, fold=fold); t1 = time.perf_counter()
-m = size_macro(d.netlist, tech); t2 = time.perf_counter()
+m = size_macro(d.netlist, tech, max_aspect=2.0 if style == "compiler" else None); t2 = time.perf_counter()
 leg = check_legality(m.placement); t3 = time.perf_counter()
 assert leg.ok, leg
 r = m.floorplan.region
